@@ -1,0 +1,254 @@
+import got, { type Got, type RequestError, type Response } from "got";
+import {
+  errorFromResponse,
+  isQuotaResponse,
+  RekkoError,
+  RekkoNetworkError,
+  RekkoResponseError,
+} from "./errors";
+import { delay, type RateLimiter, sharedLimiter } from "./ratelimit";
+import { USER_AGENT } from "./version";
+
+/** A webhook as the API lists it (`WebhookInfo`); the secret is never returned. */
+export interface WebhookInfo {
+  webhook_id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  failure_count: number;
+  created_at: string;
+}
+
+/** The body of `POST /v1/webhooks`. */
+export interface WebhookRegistration {
+  url: string;
+  events: string[];
+  secret: string;
+}
+
+/** Options of {@link RekkoClient}. */
+export interface ClientOptions {
+  /** API base, e.g. `https://api.rekko.ai`. */
+  baseUrl: string;
+  /** Bearer key. */
+  apiKey: string;
+  /** Client-side rate limit shared by the process, requests a minute. Default 110. */
+  maxRequestsPerMinute?: number;
+  /** Attempts per call, the first included. Default 6. */
+  maxAttempts?: number;
+  /** First backoff delay in ms (doubles each attempt, with jitter). Default 250. */
+  baseDelayMs?: number;
+  /** Longest single wait in ms, also the cap on `Retry-After`. Default 30000. */
+  maxDelayMs?: number;
+  /** Connect timeout in ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Whole-request timeout in ms. Default 30000. */
+  requestTimeoutMs?: number;
+  /** Clock skew tolerated when matching a webhook created by an unanswered POST, ms. Default 120000. */
+  reconcileSkewMs?: number;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  limiter?: RateLimiter;
+  /** Called once per retry, for logs and figures. */
+  onRetry?: (info: { request: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+/** Ids this process already holds (created or adopted): never adopted twice. */
+const claimed = new Set<string>();
+
+type Outcome =
+  | { kind: "ok"; response: Response<string> }
+  | { kind: "retry"; error: RekkoError; delayMs?: number; sent: boolean };
+
+const SAFE_NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** Parses `Retry-After` (seconds or an HTTP/ISO date) into ms from now. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const when = Date.parse(text);
+  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
+}
+
+function parseJson(text: string, request: string): unknown {
+  try {
+    return text === "" ? undefined : JSON.parse(text);
+  } catch (cause) {
+    throw new RekkoResponseError("ERR_REKKO_RESPONSE", `${request} answered with a body that is not JSON.`, {
+      request,
+      cause,
+    });
+  }
+}
+
+function asWebhook(value: unknown, request: string): WebhookInfo {
+  const v = (value ?? {}) as Partial<WebhookInfo>;
+  if (typeof v.webhook_id !== "string" || typeof v.url !== "string" || !Array.isArray(v.events)) {
+    throw new RekkoResponseError("ERR_REKKO_RESPONSE", `${request} answered a webhook without webhook_id, url or events.`, {
+      request,
+    });
+  }
+  return {
+    webhook_id: v.webhook_id,
+    url: v.url,
+    events: v.events.map(String),
+    enabled: v.enabled ?? true,
+    failure_count: v.failure_count ?? 0,
+    created_at: typeof v.created_at === "string" ? v.created_at : "",
+  };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((x) => right.has(x));
+}
+
+/**
+ * The Rekko webhook API client, on a configured `got` instance: bearer auth, a
+ * `User-Agent`, timeouts, a process-wide rate limit, bounded retries with backoff and
+ * jitter honouring `Retry-After`, and duplicate-free creates.
+ */
+export class RekkoClient {
+  private readonly http: Got;
+  private readonly opts: Required<Omit<ClientOptions, "limiter" | "onRetry">> & Pick<ClientOptions, "onRetry">;
+  private readonly limiter: RateLimiter;
+
+  constructor(options: ClientOptions) {
+    this.opts = {
+      maxRequestsPerMinute: 110,
+      maxAttempts: 6,
+      baseDelayMs: 250,
+      maxDelayMs: 30_000,
+      connectTimeoutMs: 5_000,
+      requestTimeoutMs: 30_000,
+      reconcileSkewMs: 120_000,
+      sleep: delay,
+      ...options,
+    };
+    this.limiter = options.limiter ?? sharedLimiter(this.opts.maxRequestsPerMinute);
+    this.http = got.extend({
+      prefixUrl: `${options.baseUrl.replace(/\/+$/, "")}/`,
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        "user-agent": USER_AGENT,
+        accept: "application/json",
+      },
+      timeout: { connect: this.opts.connectTimeoutMs, request: this.opts.requestTimeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: "text",
+    });
+  }
+
+  /** `GET /v1/webhooks`: every webhook of the key. */
+  async listWebhooks(): Promise<WebhookInfo[]> {
+    const request = "GET /v1/webhooks";
+    const body = await this.call(request, () => this.http.get("v1/webhooks"));
+    if (!Array.isArray(body)) {
+      throw new RekkoResponseError("ERR_REKKO_RESPONSE", `${request} did not answer a list.`, { request });
+    }
+    return body.map((w) => asWebhook(w, request));
+  }
+
+  /**
+   * `POST /v1/webhooks`. Retried only when the server cannot have acted (refused, 429).
+   * When the outcome is unknown (timeout, dropped connection, 5xx), the list is read and a
+   * webhook with this url and events that appeared since the request began is adopted;
+   * only when there is none is the POST sent again. Never two webhooks for one call.
+   */
+  async createWebhook(registration: WebhookRegistration): Promise<WebhookInfo> {
+    const request = "POST /v1/webhooks";
+    const began = Date.now();
+    const body = await this.call(request, () => this.http.post("v1/webhooks", { json: registration }), async () => {
+      const found = (await this.listWebhooks()).find(
+        (w) =>
+          !claimed.has(w.webhook_id) &&
+          w.url === registration.url &&
+          sameSet(w.events, registration.events) &&
+          Date.parse(w.created_at) >= began - this.opts.reconcileSkewMs,
+      );
+      return found;
+    });
+    const info = asWebhook(body, request);
+    claimed.add(info.webhook_id);
+    return info;
+  }
+
+  /** Marks an adopted id as held by this process. */
+  claim(id: string): void {
+    claimed.add(id);
+  }
+
+  /** `DELETE /v1/webhooks/{id}`. Returns false when it was already gone (404). */
+  async deleteWebhook(id: string): Promise<boolean> {
+    const request = `DELETE /v1/webhooks/${id}`;
+    try {
+      await this.call(request, () => this.http.delete(`v1/webhooks/${encodeURIComponent(id)}`));
+      return true;
+    } catch (err) {
+      if (err instanceof RekkoError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(exp / 2 + Math.random() * (exp / 2));
+  }
+
+  private async attempt(request: string, send: () => Promise<Response<string>>): Promise<Outcome> {
+    await this.limiter.acquire();
+    let response: Response<string>;
+    try {
+      response = await send();
+    } catch (err) {
+      const e = err as RequestError & { event?: string };
+      const code = e.code ?? "ERR_NETWORK";
+      const beforeSend = SAFE_NETWORK_CODES.has(code) || (e.name === "TimeoutError" && e.event === "connect");
+      const error = new RekkoNetworkError(
+        "ERR_REKKO_NETWORK",
+        `${request} could not reach the Rekko API (${code}). Check rekko:baseUrl and the network, then run again.`,
+        // The cause keeps the code and message only: got's error holds the request options, key included.
+        { request, cause: Object.assign(new Error(e.message), { code }) },
+      );
+      return { kind: "retry", error, sent: !beforeSend };
+    }
+    const status = response.statusCode;
+    if (status < 400) return { kind: "ok", response };
+    let body: unknown;
+    try {
+      body = response.body ? JSON.parse(response.body) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const retryAfter = response.headers["retry-after"];
+    const error = errorFromResponse(status, body, request, retryAfter);
+    if (status === 429 && !isQuotaResponse(body, retryAfter)) {
+      return { kind: "retry", error, delayMs: retryAfterMs(retryAfter), sent: false };
+    }
+    if (status >= 500 || status === 408) return { kind: "retry", error, delayMs: retryAfterMs(retryAfter), sent: true };
+    throw error;
+  }
+
+  private async call<T>(
+    request: string,
+    send: () => Promise<Response<string>>,
+    reconcile?: () => Promise<T | undefined>,
+  ): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(request, send);
+      if (outcome.kind === "ok") return parseJson(outcome.response.body, request);
+      if (attempt >= this.opts.maxAttempts) throw outcome.error;
+      const wait = Math.min(this.opts.maxDelayMs, outcome.delayMs ?? this.backoff(attempt));
+      this.opts.onRetry?.({ request, attempt, delayMs: wait, reason: outcome.error.message });
+      await this.opts.sleep(wait);
+      if (reconcile && outcome.sent) {
+        const found = await reconcile();
+        if (found !== undefined) return found;
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { RekkoConfigError } from "./errors";
+import { hostKind } from "./validation";
+
+/** The documented production API base. */
+export const DEFAULT_BASE_URL = "https://api.rekko.ai";
+/** Client-side requests a minute by default: below the Pro plan's 120. */
+export const DEFAULT_MAX_REQUESTS_PER_MINUTE = 110;
+
+/** Raw settings, from stack config (`rekko:*`) or the environment. */
+export interface RawSettings {
+  apiKey?: string | undefined;
+  baseUrl?: string | undefined;
+  maxRequestsPerMinute?: string | number | undefined;
+}
+
+/** Settings after validation. */
+export interface Settings {
+  /** The bearer key; undefined when none is set (an error at the first API call). */
+  apiKey: string | undefined;
+  /** API base without a trailing slash. */
+  baseUrl: string;
+  /** True when the API base is on loopback (the local emulator). */
+  local: boolean;
+  maxRequestsPerMinute: number;
+}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+
+/**
+ * Resolves settings: stack config first (`rekko:apiKey`, `rekko:baseUrl`,
+ * `rekko:maxRequestsPerMinute`), then `REKKO_API_KEY`, `REKKO_BASE_URL`,
+ * `REKKO_MAX_REQUESTS_PER_MINUTE`. The base must be https, or http on a loopback host.
+ */
+export function resolveSettings(config: RawSettings, env: NodeJS.ProcessEnv = process.env): Settings {
+  const apiKey = nonEmpty(config.apiKey) ?? nonEmpty(env.REKKO_API_KEY);
+  const base = nonEmpty(config.baseUrl) ?? nonEmpty(env.REKKO_BASE_URL) ?? DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new RekkoConfigError(
+      `rekko:baseUrl ${JSON.stringify(base)} is not an absolute URL. Set it to ${DEFAULT_BASE_URL} (the default) or your emulator's http://127.0.0.1:PORT.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new RekkoConfigError("rekko:baseUrl must not carry credentials; set the key with rekko:apiKey or REKKO_API_KEY.");
+  }
+  const local = hostKind(url.hostname) === "loopback";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
+    throw new RekkoConfigError(
+      `rekko:baseUrl ${JSON.stringify(base)} must use https (plain http is allowed only for a loopback emulator).`,
+    );
+  }
+  const rawRate = config.maxRequestsPerMinute ?? nonEmpty(env.REKKO_MAX_REQUESTS_PER_MINUTE);
+  const rate = rawRate === undefined || rawRate === "" ? DEFAULT_MAX_REQUESTS_PER_MINUTE : Number(rawRate);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 100_000) {
+    throw new RekkoConfigError(
+      `rekko:maxRequestsPerMinute ${JSON.stringify(rawRate)} must be a positive number (default ${DEFAULT_MAX_REQUESTS_PER_MINUTE}).`,
+    );
+  }
+  return { apiKey, baseUrl: url.href.replace(/\/+$/, ""), local, maxRequestsPerMinute: rate };
+}
+
+/** The error for a missing key: one message, both ways to set it. */
+export function missingKeyError(): RekkoConfigError {
+  return new RekkoConfigError(
+    "No Rekko API key is set. Run `pulumi config set --secret rekko:apiKey <key>` in the stack, or set the REKKO_API_KEY environment variable.",
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * A token bucket: `perMinute` requests a minute on average, with a burst of a twelfth of that
+ * ({@link burstFor}). Shared by every client of the provider process, so a large stack stays
+ * under the API's own limit instead of tripping 429s.
+ */
+export class RateLimiter {
+  private tokens: number;
+  private last: number;
+  private queue: Promise<void> = Promise.resolve();
+  readonly perMinute: number;
+  readonly burst: number;
+
+  constructor(
+    perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = delay,
+  ) {
+    if (!Number.isFinite(perMinute) || perMinute <= 0) throw new RangeError("perMinute must be a positive number");
+    this.perMinute = perMinute;
+    this.burst = burstFor(perMinute);
+    this.tokens = this.burst;
+    this.last = now();
+  }
+
+  /** Resolves when a request may be sent. Calls are served in order. */
+  acquire(): Promise<void> {
+    const turn = this.queue.then(() => this.take());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async take(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.sleep(Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute));
+    }
+  }
+}
+
+/** The burst a bucket of `perMinute` allows: a twelfth, at least 1. */
+export function burstFor(perMinute: number): number {
+  return Math.max(1, Math.floor(perMinute / 12));
+}
+
+/** Promise-based sleep. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const shared = new Map<number, RateLimiter>();
+
+/** The limiter shared by every client of this process for one rate. */
+export function sharedLimiter(perMinute: number): RateLimiter {
+  let limiter = shared.get(perMinute);
+  if (!limiter) {
+    limiter = new RateLimiter(perMinute);
+    shared.set(perMinute, limiter);
+  }
+  return limiter;
+}

@@ -1,0 +1,15 @@
+/**
+ * `pulumi-rekko/testing`: a local Rekko webhook API for tests and demos.
+ * @packageDocumentation
+ */
+export {
+  type DeliveryReport,
+  type EmulatedWebhook,
+  type EmulatorOptions,
+  type FaultSpec,
+  type LoggedRequest,
+  maskKey,
+  RekkoEmulator,
+} from "./emulator";
+export { defaultPayload } from "./payloads";
+export { signPayload } from "../signature";

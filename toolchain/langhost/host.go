@@ -1,0 +1,451 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+const (
+	// Module that bootstraps a Pulumi Node.js program; resolved from the program directory.
+	runModule = "@pulumi/pulumi/cmd/run"
+	// Exit code used by the run script when it has already reported the error to the user.
+	exitAlreadyReported = 32
+)
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+
+	mu            sync.Mutex
+	engineAddress string
+	tracing       string
+
+	cancelCtx  context.Context
+	cancelFunc context.CancelFunc
+}
+
+func newHost(engineAddress, tracing string) *host {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &host{engineAddress: engineAddress, tracing: tracing, cancelCtx: ctx, cancelFunc: cancel}
+}
+
+func (h *host) engine() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.engineAddress
+}
+
+// Handshake records the engine address (used when the engine attaches to an already running host).
+func (h *host) Handshake(ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	if req.GetEngineAddress() != "" {
+		h.mu.Lock()
+		h.engineAddress = req.GetEngineAddress()
+		h.mu.Unlock()
+	}
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+}
+
+func (h *host) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
+	h.cancelFunc()
+	return &emptypb.Empty{}, nil
+}
+
+// ---- runtime options (Pulumi.yaml `runtime.options`) ----
+
+type nodeOptions struct {
+	typescript     bool
+	tsconfig       string
+	nodeargs       string
+	packagemanager string
+}
+
+func parseOptions(s *structpb.Struct) (nodeOptions, error) {
+	opts := nodeOptions{typescript: true}
+	if s == nil {
+		return opts, nil
+	}
+	m := s.AsMap()
+	if v, ok := m["typescript"]; ok {
+		switch t := v.(type) {
+		case bool:
+			opts.typescript = t
+		case string:
+			b, err := strconv.ParseBool(t)
+			if err != nil {
+				return opts, errors.New("typescript option must be a boolean")
+			}
+			opts.typescript = b
+		default:
+			return opts, errors.New("typescript option must be a boolean")
+		}
+	}
+	str := func(key string, dst *string) error {
+		if v, ok := m[key]; ok {
+			s, ok := v.(string)
+			if !ok {
+				return fmt.Errorf("%s option must be a string", key)
+			}
+			*dst = s
+		}
+		return nil
+	}
+	if err := str("tsconfig", &opts.tsconfig); err != nil {
+		return opts, err
+	}
+	if err := str("nodeargs", &opts.nodeargs); err != nil {
+		return opts, err
+	}
+	if err := str("packagemanager", &opts.packagemanager); err != nil {
+		return opts, err
+	}
+	switch opts.packagemanager {
+	case "", "auto", "npm", "yarn", "pnpm", "bun":
+	default:
+		return opts, fmt.Errorf("packagemanager option must be one of auto, npm, yarn, pnpm or bun, got %q",
+			opts.packagemanager)
+	}
+	return opts, nil
+}
+
+// splitArgs splits a command line the way a POSIX shell would for simple cases: whitespace
+// separates words, single quotes are literal, double quotes allow backslash escapes.
+func splitArgs(s string) ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				out = append(out, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			inWord = true
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return nil, errors.New("nodeargs: unterminated single quote")
+			}
+			cur.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+		case c == '"':
+			inWord = true
+			i++
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				cur.WriteByte(s[i])
+			}
+			if i >= len(s) {
+				return nil, errors.New("nodeargs: unterminated double quote")
+			}
+		case c == '\\' && i+1 < len(s):
+			inWord = true
+			i++
+			cur.WriteByte(s[i])
+		default:
+			inWord = true
+			cur.WriteByte(c)
+		}
+	}
+	if inWord {
+		out = append(out, cur.String())
+	}
+	return out, nil
+}
+
+// ---- program location helpers ----
+
+func programDir(info *pulumirpc.ProgramInfo, fallback string) string {
+	if d := info.GetProgramDirectory(); d != "" {
+		return d
+	}
+	if fallback != "" {
+		return fallback
+	}
+	wd, _ := os.Getwd()
+	return wd
+}
+
+func findNode() (string, error) {
+	p, err := exec.LookPath("node")
+	if err != nil {
+		return "", fmt.Errorf("could not find node on the $PATH: %w", err)
+	}
+	return p, nil
+}
+
+// resolveModule asks node to resolve a module the way the program itself would, from dir.
+func resolveModule(ctx context.Context, nodeBin, dir, mod string) (string, error) {
+	script := fmt.Sprintf("try { console.log(require.resolve(%q)); } catch (e) { "+
+		"if (e.code === 'MODULE_NOT_FOUND') { console.error('It looks like the Pulumi SDK has not been installed. "+
+		"Have you run npm install (or pulumi install)?'); } else { console.error(e.message); } process.exit(1); }", mod)
+	cmd := exec.CommandContext(ctx, nodeBin, "-e", script)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return "", errors.New(msg)
+		}
+		return "", fmt.Errorf("resolving %s: %w", mod, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// ---- Run ----
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	dir := programDir(info, req.GetPwd())
+	entry := info.GetEntryPoint()
+	if entry == "" {
+		entry = req.GetProgram() //nolint:staticcheck // older engines
+	}
+	if entry == "" {
+		entry = "."
+	}
+
+	opts, err := parseOptions(info.GetOptions())
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	nodeArgs, err := splitArgs(opts.nodeargs)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	nodeBin, err := findNode()
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	runPath := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
+	if runPath == "" {
+		runPath = runModule
+	}
+	if runPath, err = resolveModule(ctx, nodeBin, dir, runPath); err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+
+	args := append(nodeArgs, runPath)
+	flagArg := func(k, v string) {
+		if v != "" {
+			args = append(args, "--"+k, v)
+		}
+	}
+	flagArg("monitor", req.GetMonitorAddress())
+	flagArg("engine", h.engine())
+	flagArg("organization", req.GetOrganization())
+	flagArg("project", req.GetProject())
+	flagArg("root-directory", info.GetRootDirectory())
+	flagArg("stack", req.GetStack())
+	flagArg("pwd", dir)
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
+	flagArg("tracing", h.tracing)
+	args = append(args, entry)
+	args = append(args, req.GetArgs()...)
+
+	cfg := req.GetConfig()
+	if cfg == nil {
+		cfg = map[string]string{}
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("failed to serialize configuration: %v", err)}, nil
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("failed to serialize secret keys: %v", err)}, nil
+	}
+
+	env := append(os.Environ(),
+		"PULUMI_CONFIG="+string(cfgJSON),
+		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
+	if opts.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if opts.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
+	}
+
+	// Stop the program if either the engine cancels us or the RPC itself goes away.
+	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
+	defer cmdCancel()
+	stopWatch := context.AfterFunc(ctx, cmdCancel)
+	defer stopWatch()
+
+	cmd := exec.CommandContext(cmdCtx, nodeBin, args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Dir = dir
+	cmd.Env = env
+	// Wrap the writers so exec copies through a pipe instead of handing node our own file
+	// descriptors (node may switch them to non-blocking mode).
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
+	logging.V(5).Infof("launching %s %s", nodeBin, strings.Join(args, " "))
+
+	err = cmd.Run()
+	_ = os.Stdout.Sync()
+	_ = os.Stderr.Sync()
+	if err == nil {
+		return &pulumirpc.RunResponse{}, nil
+	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		switch code := exitErr.ExitCode(); code {
+		case exitAlreadyReported:
+			// The program already showed the user an actionable error.
+			return &pulumirpc.RunResponse{Bail: true}, nil
+		case -1:
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", exitErr)}, nil
+		default:
+			return &pulumirpc.RunResponse{
+				Error: fmt.Sprintf("Program exited with non-zero exit code: %d", code),
+			}, nil
+		}
+	}
+	return &pulumirpc.RunResponse{
+		Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err),
+	}, nil
+}
+
+// ---- dependencies ----
+
+func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	info := req.GetInfo()
+	pkgs := scanPulumiPackages(programDir(info, ""), info.GetRootDirectory())
+	return &pulumirpc.GetRequiredPackagesResponse{Packages: pkgs}, nil
+}
+
+func (h *host) GetRequiredPlugins(ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	info := req.GetInfo()
+	dir := programDir(info, req.GetPwd()) //nolint:staticcheck // older engines
+	var plugins []*pulumirpc.PluginDependency
+	for _, p := range scanPulumiPackages(dir, info.GetRootDirectory()) {
+		if p.Parameterization != nil {
+			continue // cannot be expressed as a plain plugin
+		}
+		plugins = append(plugins, &pulumirpc.PluginDependency{
+			Name: p.Name, Kind: p.Kind, Version: p.Version, Server: p.Server, Checksums: p.Checksums,
+		})
+	}
+	return &pulumirpc.GetRequiredPluginsResponse{Plugins: plugins}, nil
+}
+
+func (h *host) GetProgramDependencies(ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest,
+) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	dir := programDir(req.GetInfo(), req.GetPwd()) //nolint:staticcheck // older engines
+	deps, err := programDependencies(dir, req.GetTransitiveDependencies())
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: deps}, nil
+}
+
+func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
+	server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	dir := programDir(req.GetInfo(), req.GetDirectory()) //nolint:staticcheck // older engines
+	opts, err := parseOptions(req.GetInfo().GetOptions())
+	if err != nil {
+		return err
+	}
+	pm := choosePackageManager(opts.packagemanager, dir)
+	if _, err := exec.LookPath(pm); err != nil {
+		fmt.Fprintf(stdout, "Skipping dependency installation: %s is not on the $PATH\n", pm)
+		return closer.Close()
+	}
+	fmt.Fprintf(stdout, "Installing dependencies with %s...\n\n", pm)
+	cmd := exec.CommandContext(server.Context(), pm, "install")
+	cmd.Dir = dir
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s install failed: %w", pm, err)
+	}
+	fmt.Fprintf(stdout, "Finished installing dependencies\n\n")
+	return closer.Close()
+}
+
+func choosePackageManager(opt, dir string) string {
+	if opt != "" && opt != "auto" {
+		return opt
+	}
+	for _, c := range []struct{ file, pm string }{
+		{"bun.lockb", "bun"}, {"bun.lock", "bun"}, {"pnpm-lock.yaml", "pnpm"}, {"yarn.lock", "yarn"},
+	} {
+		if _, err := os.Stat(filepath.Join(dir, c.file)); err == nil {
+			return c.pm
+		}
+	}
+	return "npm"
+}
+
+// ---- about / misc ----
+
+func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	nodeBin, err := findNode()
+	if err != nil {
+		return nil, err
+	}
+	resp := &pulumirpc.AboutResponse{Executable: nodeBin, Metadata: map[string]string{}}
+	if out, err := exec.CommandContext(ctx, nodeBin, "--version").Output(); err == nil {
+		resp.Version = strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
+	}
+	opts, err := parseOptions(req.GetInfo().GetOptions())
+	if err == nil {
+		resp.Metadata["packagemanager"] = choosePackageManager(opts.packagemanager, programDir(req.GetInfo(), ""))
+	}
+	return resp, nil
+}
+
+func (h *host) RuntimeOptionsPrompts(ctx context.Context, req *pulumirpc.RuntimeOptionsRequest,
+) (*pulumirpc.RuntimeOptionsResponse, error) {
+	return &pulumirpc.RuntimeOptionsResponse{}, nil
+}
+
+func (h *host) Template(ctx context.Context, req *pulumirpc.TemplateRequest,
+) (*pulumirpc.TemplateResponse, error) {
+	return &pulumirpc.TemplateResponse{}, nil
+}
