@@ -171,7 +171,7 @@ export function errorFromResponse(
     const fields = validationFields(body);
     const lines = fields.map((f) => `  - ${f.field}: ${f.message}`).join("\n");
     return new RekkoValidationError(
-      `${request} was refused (422): the API rejected the webhook.${lines ? `\n${lines}` : said} Fix the listed inputs.`,
+      `${request} was refused (422): the API rejected the webhook; fix the listed inputs.${lines ? `\n${lines}` : said}`,
       fields,
       details,
     );

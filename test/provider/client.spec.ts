@@ -1,0 +1,161 @@
+import { expect } from "chai";
+import {
+  RekkoAuthenticationError,
+  RekkoClient,
+  RekkoNetworkError,
+  RekkoPlanError,
+  RekkoServerError,
+  RekkoValidationError,
+} from "../../provider";
+import { RateLimiter } from "../../provider/ratelimit";
+import { RekkoEmulator } from "../../provider/testing";
+
+const PRO = "rk_pro_client_test_key_1111";
+const reg = { url: "https://hooks.example.com/c", events: ["whale_alert"], secret: "client-test-secret-123456" };
+
+describe("API client against the emulator", () => {
+  let emu: RekkoEmulator;
+  let waits: number[];
+  const client = (over: Partial<ConstructorParameters<typeof RekkoClient>[0]> = {}) =>
+    new RekkoClient({
+      baseUrl: emu.url,
+      apiKey: PRO,
+      limiter: new RateLimiter(100_000),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      ...over,
+    });
+  const calls = (method?: string) => emu.requests().filter((r) => r.path.startsWith("/v1/") && (!method || r.method === method));
+
+  beforeEach(async () => {
+    emu = await RekkoEmulator.start({ apiKeys: [PRO, "rk_free_client_test_key_22"] });
+    waits = [];
+  });
+  afterEach(() => emu.stop());
+
+  it("creates with exactly one POST, sending bearer auth and a User-Agent", async () => {
+    const info = await client().createWebhook(reg);
+    expect(info.webhook_id).to.match(/^wh-/);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 200"]);
+    expect(emu.webhooks()[0]?.secret).to.equal(reg.secret);
+  });
+
+  it("retries a GET on 503 honouring Retry-After seconds", async () => {
+    emu.addFault({ kind: "status", method: "GET", status: 503, times: 2, headers: { "retry-after": "2" } });
+    expect(await client().listWebhooks()).to.deep.equal([]);
+    expect(calls("GET").map((r) => r.status)).to.deep.equal([503, 503, 200]);
+    expect(waits).to.deep.equal([2000, 2000]);
+  });
+
+  it("retries a 429 rate limit, also for POST, without listing", async () => {
+    emu.addFault({ kind: "status", method: "POST", status: 429, times: 1, body: { detail: "Rate limit exceeded. Try again in 1 seconds." }, headers: { "retry-after": "1" } });
+    await client().createWebhook(reg);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 429", "POST 200"]);
+    expect(waits).to.deep.equal([1000]);
+    expect(emu.webhooks()).to.have.length(1);
+  });
+
+  it("honours an HTTP-date Retry-After", async () => {
+    const when = new Date(Date.now() + 3000).toUTCString();
+    emu.addFault({ kind: "status", method: "GET", status: 503, times: 1, headers: { "retry-after": when } });
+    await client().listWebhooks();
+    expect(waits[0]).to.be.within(1000, 3000);
+  });
+
+  it("backs off exponentially with jitter when no Retry-After is given, and gives up with the cause", async () => {
+    emu.addFault({ kind: "status", method: "GET", status: 500, times: 10 });
+    let error: unknown;
+    await client({ maxAttempts: 4, baseDelayMs: 100 }).listWebhooks().catch((e) => {
+      error = e;
+    });
+    expect(error).to.be.instanceOf(RekkoServerError);
+    expect((error as Error).message).to.include("500");
+    expect(calls("GET")).to.have.length(4);
+    expect(waits).to.have.length(3);
+    waits.forEach((w, i) => expect(w).to.be.within(100 * 2 ** i * 0.5, 100 * 2 ** i));
+  });
+
+  it("fails fast on a quota 429, with the plan message", async () => {
+    let error: unknown;
+    await new RekkoClient({ baseUrl: emu.url, apiKey: "rk_free_client_test_key_22", sleep: async () => {} })
+      .createWebhook(reg)
+      .catch((e) => {
+        error = e;
+      });
+    expect(error).to.be.instanceOf(RekkoPlanError);
+    expect((error as Error).message).to.match(/Pro plan/).and.match(/Monthly DEEP quota/);
+    expect(calls()).to.have.length(1);
+  });
+
+  it("makes exactly one webhook when the connection drops after a create was stored", async () => {
+    emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 1 });
+    const info = await client().createWebhook(reg);
+    expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
+    expect(calls().map((r) => r.method)).to.deep.equal(["POST", "GET"]);
+  });
+
+  it("lists, then retries, when a POST answered 503 without storing", async () => {
+    emu.addFault({ kind: "status", method: "POST", status: 503, times: 1 });
+    const info = await client().createWebhook(reg);
+    expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 503", "GET 200", "POST 200"]);
+  });
+
+  it("does not adopt an older webhook with the same url and events after an unknown outcome", async () => {
+    const old = await client().createWebhook(reg);
+    emu.addFault({ kind: "status", method: "POST", status: 502, times: 1 });
+    const fresh = await client({ reconcileSkewMs: -60_000 }).createWebhook(reg);
+    expect(fresh.webhook_id).not.to.equal(old.webhook_id);
+    expect(emu.webhooks()).to.have.length(2);
+  });
+
+  it("retries POST on a refused connection (nothing was sent)", async () => {
+    let error: unknown;
+    await new RekkoClient({ baseUrl: "http://127.0.0.1:1", apiKey: PRO, maxAttempts: 3, sleep: async () => {}, limiter: new RateLimiter(100_000) })
+      .createWebhook(reg)
+      .catch((e) => {
+        error = e;
+      });
+    expect(error).to.be.instanceOf(RekkoNetworkError);
+    expect((error as Error).message).to.include("ECONNREFUSED");
+    expect(JSON.stringify(error)).not.to.include(PRO);
+    expect(String((error as Error).cause)).not.to.include(PRO);
+  });
+
+  it("maps 401, 403 and 422 to clear errors", async () => {
+    let e: unknown;
+    await new RekkoClient({ baseUrl: emu.url, apiKey: "rk_pro_wrong_key_000000000" }).listWebhooks().catch((x) => {
+      e = x;
+    });
+    expect(e).to.be.instanceOf(RekkoAuthenticationError);
+    expect((e as Error).message).to.include("rekko:apiKey").and.not.include("rk_pro_wrong");
+    emu.addFault({ kind: "status", method: "POST", status: 403, body: { detail: "Your plan does not include webhooks" } });
+    await client().createWebhook(reg).catch((x) => {
+      e = x;
+    });
+    expect(e).to.be.instanceOf(RekkoPlanError);
+    await client().createWebhook({ ...reg, events: ["nope"] }).catch((x) => {
+      e = x;
+    });
+    expect(e).to.be.instanceOf(RekkoValidationError);
+    expect((e as Error).message).to.include("body.events.0");
+  });
+
+  it("treats DELETE of a missing webhook as already gone", async () => {
+    expect(await client().deleteWebhook("wh-000000000000")).to.equal(false);
+    const info = await client().createWebhook(reg);
+    expect(await client().deleteWebhook(info.webhook_id)).to.equal(true);
+  });
+
+  it("paces requests with the shared client-side rate limit (observed in the emulator log)", async () => {
+    const c = new RekkoClient({ baseUrl: emu.url, apiKey: PRO, limiter: new RateLimiter(120) });
+    const started = Date.now();
+    for (let i = 0; i < 14; i++) await c.listWebhooks();
+    const times = calls("GET").map((r) => Date.parse(r.time));
+    // A burst of 10, then one every 500 ms.
+    expect(times).to.have.length(14);
+    expect((times[13] ?? 0) - (times[9] ?? 0)).to.be.at.least(1500);
+    expect(Date.now() - started).to.be.at.least(1500);
+  });
+});

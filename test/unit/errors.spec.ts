@@ -1,0 +1,65 @@
+import { expect } from "chai";
+import {
+  errorFromResponse,
+  isQuotaResponse,
+  RekkoAuthenticationError,
+  RekkoError,
+  RekkoPlanError,
+  RekkoRateLimitError,
+  RekkoServerError,
+  RekkoValidationError,
+} from "../../provider/errors";
+
+const req = "POST /v1/webhooks";
+
+describe("errors", () => {
+  it("401 says how to set the key, both ways", () => {
+    const e = errorFromResponse(401, { detail: "Invalid API key" }, req);
+    expect(e).to.be.instanceOf(RekkoAuthenticationError).and.instanceOf(RekkoError);
+    expect(e.code).to.equal("ERR_REKKO_AUTH");
+    expect(e.message).to.include("rekko:apiKey").and.include("REKKO_API_KEY").and.include("Invalid API key");
+  });
+  it("403 and a quota 429 say webhooks need the Pro plan", () => {
+    const forbidden = errorFromResponse(403, { detail: "Plan lacks endpoint" }, req);
+    expect(forbidden).to.be.instanceOf(RekkoPlanError);
+    const quota = errorFromResponse(429, { detail: "Monthly DEEP quota exceeded (0/0). Resets on 2027-01-01." }, req, "2027-01-01T00:00:00Z");
+    expect(quota).to.be.instanceOf(RekkoPlanError);
+    expect(quota.code).to.equal("ERR_REKKO_PLAN");
+    expect(quota.message).to.match(/Pro plan/);
+  });
+  it("a short 429 is a rate limit", () => {
+    const e = errorFromResponse(429, { detail: "Rate limit exceeded. Try again in 2 seconds." }, req, "2");
+    expect(e).to.be.instanceOf(RekkoRateLimitError);
+    expect(e.code).to.equal("ERR_REKKO_RATE_LIMIT");
+  });
+  it("tells a quota from a rate limit by message or by a far Retry-After date", () => {
+    const now = Date.parse("2026-11-29T00:00:00Z");
+    expect(isQuotaResponse({ detail: "Rate limit exceeded." }, "2", now)).to.equal(false);
+    expect(isQuotaResponse({ detail: "x" }, "2026-12-01T00:00:00Z", now)).to.equal(true);
+    expect(isQuotaResponse({ detail: "x" }, "Sun, 29 Nov 2026 00:00:03 GMT", now)).to.equal(false);
+    expect(isQuotaResponse({ detail: "Monthly DEEP quota exceeded" }, undefined, now)).to.equal(true);
+  });
+  it("422 lists one line per field", () => {
+    const e = errorFromResponse(
+      422,
+      { detail: [{ loc: ["body", "url"], msg: "Field required", type: "missing" }, { loc: ["body", "events", 0], msg: "Input should be 'price_shift'", type: "enum" }] },
+      req,
+    ) as RekkoValidationError;
+    expect(e).to.be.instanceOf(RekkoValidationError);
+    expect(e.fields).to.deep.equal([
+      { field: "body.url", message: "Field required" },
+      { field: "body.events.0", message: "Input should be 'price_shift'" },
+    ]);
+    expect(e.message.split("\n")).to.include.members(["  - body.url: Field required", "  - body.events.0: Input should be 'price_shift'"]);
+  });
+  it("5xx is a server error with the status", () => {
+    const e = errorFromResponse(503, undefined, "GET /v1/webhooks");
+    expect(e).to.be.instanceOf(RekkoServerError);
+    expect(e.status).to.equal(503);
+    expect(e.message).to.include("GET /v1/webhooks").and.include("503");
+  });
+  it("prints as one line, not a stack trace", () => {
+    const e = errorFromResponse(401, undefined, req);
+    expect(e.stack).to.equal(`ERR_REKKO_AUTH: ${e.message}`);
+  });
+});
