@@ -1,11 +1,5 @@
 import got, { type Got, type RequestError, type Response } from "got";
-import {
-  errorFromResponse,
-  isQuotaResponse,
-  RekkoError,
-  RekkoNetworkError,
-  RekkoResponseError,
-} from "./errors";
+import { errorFromResponse, isQuotaResponse, RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
 import { delay, type RateLimiter, sharedLimiter } from "./ratelimit";
 import { USER_AGENT } from "./version";
 
@@ -56,9 +50,7 @@ export interface ClientOptions {
 /** Ids this process already holds (created or adopted): never adopted twice. */
 const claimed = new Set<string>();
 
-type Outcome =
-  | { kind: "ok"; response: Response<string> }
-  | { kind: "retry"; error: RekkoError; delayMs?: number; sent: boolean };
+type Outcome = { kind: "ok"; response: Response<string> } | { kind: "retry"; error: RekkoError; delayMs?: number; sent: boolean };
 
 const SAFE_NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
@@ -162,16 +154,20 @@ export class RekkoClient {
   async createWebhook(registration: WebhookRegistration): Promise<WebhookInfo> {
     const request = "POST /v1/webhooks";
     const began = Date.now();
-    const body = await this.call(request, () => this.http.post("v1/webhooks", { json: registration }), async () => {
-      const found = (await this.listWebhooks()).find(
-        (w) =>
-          !claimed.has(w.webhook_id) &&
-          w.url === registration.url &&
-          sameSet(w.events, registration.events) &&
-          Date.parse(w.created_at) >= began - this.opts.reconcileSkewMs,
-      );
-      return found;
-    });
+    const body = await this.call(
+      request,
+      () => this.http.post("v1/webhooks", { json: registration }),
+      async () => {
+        const found = (await this.listWebhooks()).find(
+          (w) =>
+            !claimed.has(w.webhook_id) &&
+            w.url === registration.url &&
+            sameSet(w.events, registration.events) &&
+            Date.parse(w.created_at) >= began - this.opts.reconcileSkewMs,
+        );
+        return found;
+      },
+    );
     const info = asWebhook(body, request);
     claimed.add(info.webhook_id);
     return info;

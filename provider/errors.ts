@@ -142,12 +142,7 @@ export function isQuotaResponse(body: unknown, retryAfter: string | undefined, n
  * Maps an HTTP error answer to the matching error class, with a message that says
  * what to do. `request` is `METHOD /path` and never holds credentials.
  */
-export function errorFromResponse(
-  status: number,
-  body: unknown,
-  request: string,
-  retryAfter?: string,
-): RekkoError {
+export function errorFromResponse(status: number, body: unknown, request: string, retryAfter?: string): RekkoError {
   const text = detailText(body);
   const said = text ? ` The API said: "${text}".` : "";
   const details = { status, request };

@@ -16,7 +16,7 @@ export {
   type RekkoEvent,
   SeenBodies,
 } from "./receiver";
-export { SIGNATURE_HEADER, type RawBody, signPayload, verifySignature } from "./signature";
+export { type RawBody, SIGNATURE_HEADER, signPayload, verifySignature } from "./signature";
 export { VERSION } from "./version";
 export { RekkoWebhook, type RekkoWebhookArgs } from "./webhook";
 export { RekkoWebhookWithSecret, type RekkoWebhookWithSecretArgs } from "./withSecret";

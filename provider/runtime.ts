@@ -172,4 +172,5 @@ async function remove(id: string): Promise<void> {
   await api().deleteWebhook(id);
   listing = undefined;
 }
+
 export { remove as delete };

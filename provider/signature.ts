@@ -20,7 +20,8 @@ function rawBytes(rawBody: unknown, fn: string): Buffer {
  * the secret. For tests and for your own test suites.
  */
 export function signPayload(rawBody: RawBody, secret: string): string {
-  if (typeof secret !== "string" || secret === "") throw new TypeError("pulumi-rekko: signPayload needs a non-empty secret string.");
+  if (typeof secret !== "string" || secret === "")
+    throw new TypeError("pulumi-rekko: signPayload needs a non-empty secret string.");
   return createHmac("sha256", secret).update(rawBytes(rawBody, "signPayload")).digest("hex");
 }
 

@@ -82,7 +82,10 @@ function expandIpv6(input: string): number[] | undefined {
  * unspecified, multicast, and IPv4-mapped forms of those) or `public`.
  */
 export function hostKind(hostname: string): "loopback" | "private" | "public" {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost")) return "loopback";
   const v4 = ipv4Parts(host);
   if (v4) return ipv4Kind(v4) ?? "public";
@@ -157,7 +160,8 @@ export function secretProblem(value: unknown): string | undefined {
   if (value.length < MIN_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) {
     return `secret is ${maskSecret(value)}; it must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters. Use RekkoWebhookWithSecret, or a random.RandomPassword of length 32 or more.`;
   }
-  if (CONTROL_OR_SPACE.test(value)) return `secret ${maskSecret(value)} contains spaces or control characters. Use letters, digits and punctuation only.`;
+  if (CONTROL_OR_SPACE.test(value))
+    return `secret ${maskSecret(value)} contains spaces or control characters. Use letters, digits and punctuation only.`;
   return undefined;
 }
 

@@ -48,7 +48,9 @@ export class RekkoWebhookWithSecret extends pulumi.ComponentResource {
     super("rekko:index:RekkoWebhookWithSecret", name, {}, opts);
     const rotation = args.rotation ?? 0;
     if (!Number.isInteger(rotation) || rotation < 0) {
-      throw new Error(`RekkoWebhookWithSecret ${name}: rotation must be an integer ≥ 0 (increase it by one to rotate), got ${rotation}.`);
+      throw new Error(
+        `RekkoWebhookWithSecret ${name}: rotation must be an integer ≥ 0 (increase it by one to rotate), got ${rotation}.`,
+      );
     }
     const length = args.secretLength ?? 48;
     if (!Number.isInteger(length) || length < 32 || length > 256) {
@@ -69,9 +71,7 @@ export class RekkoWebhookWithSecret extends pulumi.ComponentResource {
     this.webhookId = this.webhook.webhookId;
     this.secret = pulumi.secret(this.webhook.secret);
     this.previousSecret = rotation === 0 ? pulumi.secret(pulumi.output("")) : pulumi.secret(previous.result);
-    this.acceptedSecrets = pulumi.secret(
-      pulumi.all([this.secret, this.previousSecret]).apply(([c, p]) => (p ? [c, p] : [c])),
-    );
+    this.acceptedSecrets = pulumi.secret(pulumi.all([this.secret, this.previousSecret]).apply(([c, p]) => (p ? [c, p] : [c])));
     this.enabled = this.webhook.enabled;
     this.failureCount = this.webhook.failureCount;
     this.registerOutputs({

@@ -110,7 +110,9 @@ else
     mkdir -p "$(dirname "$cli_cache")"
     build_cli "$cli_cache"
   fi
-  ln -sf "$cli_cache" "$bin/pulumi"
+  # A real file (hard link or copy), not a symlink: the CLI treats plugins beside its own
+  # resolved path as bundled, and warns about ones it only finds on PATH.
+  [[ "$bin/pulumi" -ef "$cli_cache" ]] || ln -f "$cli_cache" "$bin/pulumi" 2>/dev/null || cp "$cli_cache" "$bin/pulumi"
   [[ -x "$bin/pulumi-language-nodejs" ]] || build_langhost "$bin/pulumi-language-nodejs"
   install -m 0755 "$here/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
   got="$("$bin/pulumi" version)"
@@ -133,7 +135,7 @@ if [[ ! -x "$bin/pulumi-resource-random" ]]; then
       say "installing random v$RANDOM_VERSION into the plugin cache"
       pulumi plugin install resource random "$RANDOM_VERSION" -f "$random_bin" >&2
     else
-      ln -sf "$random_bin" "$bin/pulumi-resource-random"
+      ln -f "$random_bin" "$bin/pulumi-resource-random" 2>/dev/null || cp "$random_bin" "$bin/pulumi-resource-random"
     fi
   fi
 fi

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { dirname } from "node:path";
@@ -112,7 +112,10 @@ function isoNow(): string {
 }
 
 class BodyError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -154,7 +157,9 @@ export class RekkoEmulator {
   static async start(options: EmulatorOptions = {}): Promise<RekkoEmulator> {
     const host = options.host ?? "127.0.0.1";
     if (hostKind(host) !== "loopback" && !options.allowRemote) {
-      throw new Error(`rekko-emulator: refusing to bind ${host}, which is not loopback; pass allowRemote (--allow-remote) to do so.`);
+      throw new Error(
+        `rekko-emulator: refusing to bind ${host}, which is not loopback; pass allowRemote (--allow-remote) to do so.`,
+      );
     }
     const keys = options.apiKeys?.length ? [...options.apiKeys] : [`rk_pro_emu${randomBytes(12).toString("hex")}`];
     let emulator: RekkoEmulator | undefined;
@@ -423,7 +428,10 @@ export class RekkoEmulator {
     }
     if (method === "GET") {
       req.resume();
-      answer(200, [...this.hooks.values()].filter((w) => w.owner === owner(key)).map((w) => this.info(w)));
+      answer(
+        200,
+        [...this.hooks.values()].filter((w) => w.owner === owner(key)).map((w) => this.info(w)),
+      );
       return;
     }
     let raw: Buffer;
@@ -466,17 +474,16 @@ export class RekkoEmulator {
     };
   }
 
-  private validate(
-    req: IncomingMessage,
-    raw: Buffer,
-  ): { detail: unknown[] } | { url: string; events: string[]; secret: string } {
+  private validate(req: IncomingMessage, raw: Buffer): { detail: unknown[] } | { url: string; events: string[]; secret: string } {
     const type = String(req.headers["content-type"] ?? "");
     let body: unknown;
     try {
       body = JSON.parse(raw.toString("utf8"));
     } catch (err) {
       return {
-        detail: [{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ctx: { error: (err as Error).message } }],
+        detail: [
+          { type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ctx: { error: (err as Error).message } },
+        ],
       };
     }
     if (!/^application\/(.+\+)?json\b/i.test(type) || !body || typeof body !== "object" || Array.isArray(body)) {
@@ -495,7 +502,8 @@ export class RekkoEmulator {
     const detail: unknown[] = [];
     const missing = (f: string) => detail.push({ type: "missing", loc: ["body", f], msg: "Field required", input: b });
     if (b.url === undefined) missing("url");
-    else if (typeof b.url !== "string") detail.push({ type: "string_type", loc: ["body", "url"], msg: "Input should be a valid string", input: b.url });
+    else if (typeof b.url !== "string")
+      detail.push({ type: "string_type", loc: ["body", "url"], msg: "Input should be a valid string", input: b.url });
     else {
       let ok = false;
       try {
@@ -507,10 +515,12 @@ export class RekkoEmulator {
       if (!ok) detail.push({ type: "url_parsing", loc: ["body", "url"], msg: "Input should be a valid URL", input: b.url });
     }
     if (b.events === undefined) missing("events");
-    else if (!Array.isArray(b.events)) detail.push({ type: "list_type", loc: ["body", "events"], msg: "Input should be a valid list", input: b.events });
+    else if (!Array.isArray(b.events))
+      detail.push({ type: "list_type", loc: ["body", "events"], msg: "Input should be a valid list", input: b.events });
     else
       b.events.forEach((e, i) => {
-        if (typeof e !== "string") detail.push({ type: "string_type", loc: ["body", "events", i], msg: "Input should be a valid string", input: e });
+        if (typeof e !== "string")
+          detail.push({ type: "string_type", loc: ["body", "events", i], msg: "Input should be a valid string", input: e });
         else if (!isEventType(e)) {
           detail.push({
             type: "enum",
@@ -556,7 +566,10 @@ export class RekkoEmulator {
           this.reset();
           return reply(200, { status: "reset" });
         case "GET /_emulator/faults":
-          return reply(200, this.faults.map(({ seen: _s, used: _u, ...f }) => f));
+          return reply(
+            200,
+            this.faults.map(({ seen: _s, used: _u, ...f }) => f),
+          );
         case "POST /_emulator/faults":
           return reply(200, { id: this.addFault(body as unknown as FaultSpec) });
         case "DELETE /_emulator/faults":
@@ -564,10 +577,12 @@ export class RekkoEmulator {
           return reply(200, { status: "cleared" });
         case "PUT /_emulator/config": {
           const rate = body.rateLimitPerMinute;
-          if (rate !== undefined && !(typeof rate === "number" && rate >= 0)) throw new Error("rateLimitPerMinute must be a number ≥ 0");
+          if (rate !== undefined && !(typeof rate === "number" && rate >= 0))
+            throw new Error("rateLimitPerMinute must be a number ≥ 0");
           if (typeof rate === "number") this.setRateLimit(rate);
           const after = body.disableAfterFailures;
-          if (after !== undefined && !(typeof after === "number" && after >= 1)) throw new Error("disableAfterFailures must be a number ≥ 1");
+          if (after !== undefined && !(typeof after === "number" && after >= 1))
+            throw new Error("disableAfterFailures must be a number ≥ 1");
           if (typeof after === "number") this.disableAfter = after;
           return reply(200, { rateLimitPerMinute: this.rateLimit, disableAfterFailures: this.disableAfter });
         }

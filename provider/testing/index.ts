@@ -2,6 +2,8 @@
  * `pulumi-rekko/testing`: a local Rekko webhook API for tests and demos.
  * @packageDocumentation
  */
+
+export { signPayload } from "../signature";
 export {
   type DeliveryReport,
   type EmulatedWebhook,
@@ -12,4 +14,3 @@ export {
   RekkoEmulator,
 } from "./emulator";
 export { defaultPayload } from "./payloads";
-export { signPayload } from "../signature";

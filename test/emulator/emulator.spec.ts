@@ -27,7 +27,10 @@ async function receiver(status = 200): Promise<{ server: Server; url: string; go
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      got.push({ body: Buffer.concat(chunks).toString("utf8"), signature: req.headers["x-webhook-signature"] as string | undefined });
+      got.push({
+        body: Buffer.concat(chunks).toString("utf8"),
+        signature: req.headers["x-webhook-signature"] as string | undefined,
+      });
       res.writeHead(answer);
       res.end();
     });
@@ -89,7 +92,12 @@ describe("emulator: documented API", () => {
       ["events not a list", { json: { ...reg, events: "whale_alert" } }, "list_type", ["body", "events"]],
       ["unknown event", { json: { ...reg, events: ["nope"] } }, "enum", ["body", "events", 0]],
       ["not a URL", { json: { ...reg, url: "nota url" } }, "url_parsing", ["body", "url"]],
-      ["wrong content type", { body: JSON.stringify(reg), headers: { "content-type": "text/plain" } }, "model_attributes_type", ["body"]],
+      [
+        "wrong content type",
+        { body: JSON.stringify(reg), headers: { "content-type": "text/plain" } },
+        "model_attributes_type",
+        ["body"],
+      ],
       ["array body", { json: [reg] }, "model_attributes_type", ["body"]],
     ];
     for (const [name, opts, type, loc] of cases) {
@@ -135,7 +143,9 @@ describe("emulator: documented API", () => {
 
   it("serves concurrent requests", async () => {
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: { ...reg, url: `https://h.example.com/${i}` } })),
+      Array.from({ length: 50 }, (_, i) =>
+        call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: { ...reg, url: `https://h.example.com/${i}` } }),
+      ),
     );
     expect(replies.every((r) => r.status === 200)).to.equal(true);
     expect(new Set(emu.webhooks().map((w) => w.webhook_id)).size).to.equal(50);
@@ -156,7 +166,10 @@ describe("emulator: deliveries", () => {
 
   it("delivers signed events to subscribed, enabled webhooks only", async () => {
     await call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: { ...reg, url: rcv.url } });
-    await call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: { url: rcv.url, events: ["price_shift"], secret: "another-secret-123456" } });
+    await call(emu.url, "POST", "/v1/webhooks", {
+      key: PRO,
+      json: { url: rcv.url, events: ["price_shift"], secret: "another-secret-123456" },
+    });
     const r = await call(emu.url, "POST", "/_emulator/events", { json: { type: "whale_alert", data: { market_id: "M-1" } } });
     expect(r.status).to.equal(200);
     const deliveries = (r.body as { deliveries: { ok: boolean; status: number }[] }).deliveries;
@@ -172,7 +185,9 @@ describe("emulator: deliveries", () => {
   });
 
   it("counts consecutive failures, resets on success, and disables after the limit", async () => {
-    const created = (await call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: { ...reg, url: rcv.url } })).body as { webhook_id: string };
+    const created = (await call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: { ...reg, url: rcv.url } })).body as {
+      webhook_id: string;
+    };
     rcv.setStatus(500);
     await emu.trigger("whale_alert");
     await emu.trigger("whale_alert");
@@ -277,7 +292,9 @@ describe("emulator: faults, log, reset", () => {
   });
 
   it("rejects bad control bodies without dying", async () => {
-    expect((await call(emu.url, "POST", "/_emulator/faults", { body: "{", headers: { "content-type": "application/json" } })).status).to.equal(400);
+    expect(
+      (await call(emu.url, "POST", "/_emulator/faults", { body: "{", headers: { "content-type": "application/json" } })).status,
+    ).to.equal(400);
     expect((await call(emu.url, "POST", "/_emulator/faults", { json: { kind: "explode" } })).status).to.equal(400);
     expect((await call(emu.url, "POST", "/_emulator/faults", { json: { kind: "status", status: 99 } })).status).to.equal(400);
     expect((await call(emu.url, "GET", "/_emulator/nothing")).status).to.equal(404);

@@ -49,7 +49,14 @@ describe("API client against the emulator", () => {
   });
 
   it("retries a 429 rate limit, also for POST, without listing", async () => {
-    emu.addFault({ kind: "status", method: "POST", status: 429, times: 1, body: { detail: "Rate limit exceeded. Try again in 1 seconds." }, headers: { "retry-after": "1" } });
+    emu.addFault({
+      kind: "status",
+      method: "POST",
+      status: 429,
+      times: 1,
+      body: { detail: "Rate limit exceeded. Try again in 1 seconds." },
+      headers: { "retry-after": "1" },
+    });
     await client().createWebhook(reg);
     expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 429", "POST 200"]);
     expect(waits).to.deep.equal([1000]);
@@ -66,14 +73,16 @@ describe("API client against the emulator", () => {
   it("backs off exponentially with jitter when no Retry-After is given, and gives up with the cause", async () => {
     emu.addFault({ kind: "status", method: "GET", status: 500, times: 10 });
     let error: unknown;
-    await client({ maxAttempts: 4, baseDelayMs: 100 }).listWebhooks().catch((e) => {
-      error = e;
-    });
+    await client({ maxAttempts: 4, baseDelayMs: 100 })
+      .listWebhooks()
+      .catch((e) => {
+        error = e;
+      });
     expect(error).to.be.instanceOf(RekkoServerError);
     expect((error as Error).message).to.include("500");
     expect(calls("GET")).to.have.length(4);
     expect(waits).to.have.length(3);
-    waits.forEach((w, i) => expect(w).to.be.within(100 * 2 ** i * 0.5, 100 * 2 ** i));
+    for (const [i, w] of waits.entries()) expect(w).to.be.within(100 * 2 ** i * 0.5, 100 * 2 ** i);
   });
 
   it("fails fast on a quota 429, with the plan message", async () => {
@@ -84,7 +93,9 @@ describe("API client against the emulator", () => {
         error = e;
       });
     expect(error).to.be.instanceOf(RekkoPlanError);
-    expect((error as Error).message).to.match(/Pro plan/).and.match(/Monthly DEEP quota/);
+    expect((error as Error).message)
+      .to.match(/Pro plan/)
+      .and.match(/Monthly DEEP quota/);
     expect(calls()).to.have.length(1);
   });
 
@@ -112,7 +123,13 @@ describe("API client against the emulator", () => {
 
   it("retries POST on a refused connection (nothing was sent)", async () => {
     let error: unknown;
-    await new RekkoClient({ baseUrl: "http://127.0.0.1:1", apiKey: PRO, maxAttempts: 3, sleep: async () => {}, limiter: new RateLimiter(100_000) })
+    await new RekkoClient({
+      baseUrl: "http://127.0.0.1:1",
+      apiKey: PRO,
+      maxAttempts: 3,
+      sleep: async () => {},
+      limiter: new RateLimiter(100_000),
+    })
       .createWebhook(reg)
       .catch((e) => {
         error = e;
@@ -129,15 +146,21 @@ describe("API client against the emulator", () => {
       e = x;
     });
     expect(e).to.be.instanceOf(RekkoAuthenticationError);
-    expect((e as Error).message).to.include("rekko:apiKey").and.not.include("rk_pro_wrong");
+    expect((e as Error).message)
+      .to.include("rekko:apiKey")
+      .and.not.include("rk_pro_wrong");
     emu.addFault({ kind: "status", method: "POST", status: 403, body: { detail: "Your plan does not include webhooks" } });
-    await client().createWebhook(reg).catch((x) => {
-      e = x;
-    });
+    await client()
+      .createWebhook(reg)
+      .catch((x) => {
+        e = x;
+      });
     expect(e).to.be.instanceOf(RekkoPlanError);
-    await client().createWebhook({ ...reg, events: ["nope"] }).catch((x) => {
-      e = x;
-    });
+    await client()
+      .createWebhook({ ...reg, events: ["nope"] })
+      .catch((x) => {
+        e = x;
+      });
     expect(e).to.be.instanceOf(RekkoValidationError);
     expect((e as Error).message).to.include("body.events.0");
   });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import * as rt from "../../provider/runtime";
 import { RateLimiter } from "../../provider/ratelimit";
+import * as rt from "../../provider/runtime";
 import { RekkoEmulator } from "../../provider/testing";
 
 const PRO = "rk_pro_runtime_test_key_333";
@@ -69,7 +69,11 @@ describe("provider methods against the emulator", () => {
     const before = api().length;
     const results = await Promise.all(made.map((m) => rt.read(m.id, m.outs as unknown as Record<string, unknown>)));
     expect(results.map((r) => r.id)).to.deep.equal(made.map((m) => (m.id === gone ? "" : m.id)));
-    expect(api().slice(before).map((r) => r.method)).to.deep.equal(["GET"]);
+    expect(
+      api()
+        .slice(before)
+        .map((r) => r.method),
+    ).to.deep.equal(["GET"]);
   });
 
   it("adopts an existing webhook by id without registering a new one", async () => {
@@ -78,7 +82,11 @@ describe("provider methods against the emulator", () => {
     const before = api().length;
     const adopted = await rt.create({ ...inputs, events: ["price_shift", "whale_alert"], adoptWebhookId: existing.id });
     expect(adopted.id).to.equal(existing.id);
-    expect(api().slice(before).map((r) => r.method)).to.deep.equal(["GET"]);
+    expect(
+      api()
+        .slice(before)
+        .map((r) => r.method),
+    ).to.deep.equal(["GET"]);
     expect(emu.webhooks()).to.have.length(1);
   });
 
@@ -89,9 +97,11 @@ describe("provider methods against the emulator", () => {
       e = x;
     });
     expect(e?.message).to.match(/wh-000000000000 is not among this key's webhooks/);
-    await rt.create({ ...inputs, url: "http://127.0.0.1:9/other", events: ["whale_alert"], adoptWebhookId: existing.id }).catch((x: Error) => {
-      e = x;
-    });
+    await rt
+      .create({ ...inputs, url: "http://127.0.0.1:9/other", events: ["whale_alert"], adoptWebhookId: existing.id })
+      .catch((x: Error) => {
+        e = x;
+      });
     expect(e?.message).to.include("url: declared http://127.0.0.1:9/other, registered http://127.0.0.1:9/hook");
     expect(e?.message).to.include("events: declared [whale_alert], registered [whale_alert, price_shift]");
     expect(emu.webhooks()).to.have.length(1);

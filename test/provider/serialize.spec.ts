@@ -1,5 +1,5 @@
-import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
 import { RekkoWebhookProvider } from "../../provider/provider";
 
 describe("serialized provider", () => {

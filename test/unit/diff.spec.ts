@@ -27,7 +27,12 @@ describe("diff", () => {
     ["url unknown", { ...same, url: UNKNOWN }, true, ["url"]],
     ["events unknown", { ...same, events: UNKNOWN }, true, ["events"]],
     ["secret unknown", { ...same, secret: UNKNOWN }, true, ["secret"]],
-    ["all changed", { url: "https://z.example.com", events: ["price_shift"], secret: "x".repeat(20), __provider: "code-v2" }, true, ["url", "events", "secret"]],
+    [
+      "all changed",
+      { url: "https://z.example.com", events: ["price_shift"], secret: "x".repeat(20), __provider: "code-v2" },
+      true,
+      ["url", "events", "secret"],
+    ],
     ["only provider code changed", { ...same, __provider: "code-v2" }, true, []],
     ["provider code unknown", { ...same, __provider: UNKNOWN }, false, []],
     ["adoptWebhookId added later", { ...same, adoptWebhookId: "wh-9" }, false, []],

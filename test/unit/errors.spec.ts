@@ -22,7 +22,12 @@ describe("errors", () => {
   it("403 and a quota 429 say webhooks need the Pro plan", () => {
     const forbidden = errorFromResponse(403, { detail: "Plan lacks endpoint" }, req);
     expect(forbidden).to.be.instanceOf(RekkoPlanError);
-    const quota = errorFromResponse(429, { detail: "Monthly DEEP quota exceeded (0/0). Resets on 2027-01-01." }, req, "2027-01-01T00:00:00Z");
+    const quota = errorFromResponse(
+      429,
+      { detail: "Monthly DEEP quota exceeded (0/0). Resets on 2027-01-01." },
+      req,
+      "2027-01-01T00:00:00Z",
+    );
     expect(quota).to.be.instanceOf(RekkoPlanError);
     expect(quota.code).to.equal("ERR_REKKO_PLAN");
     expect(quota.message).to.match(/Pro plan/);
@@ -42,7 +47,12 @@ describe("errors", () => {
   it("422 lists one line per field", () => {
     const e = errorFromResponse(
       422,
-      { detail: [{ loc: ["body", "url"], msg: "Field required", type: "missing" }, { loc: ["body", "events", 0], msg: "Input should be 'price_shift'", type: "enum" }] },
+      {
+        detail: [
+          { loc: ["body", "url"], msg: "Field required", type: "missing" },
+          { loc: ["body", "events", 0], msg: "Input should be 'price_shift'", type: "enum" },
+        ],
+      },
       req,
     ) as RekkoValidationError;
     expect(e).to.be.instanceOf(RekkoValidationError);
@@ -50,7 +60,10 @@ describe("errors", () => {
       { field: "body.url", message: "Field required" },
       { field: "body.events.0", message: "Input should be 'price_shift'" },
     ]);
-    expect(e.message.split("\n")).to.include.members(["  - body.url: Field required", "  - body.events.0: Input should be 'price_shift'"]);
+    expect(e.message.split("\n")).to.include.members([
+      "  - body.url: Field required",
+      "  - body.events.0: Input should be 'price_shift'",
+    ]);
   });
   it("5xx is a server error with the status", () => {
     const e = errorFromResponse(503, undefined, "GET /v1/webhooks");

@@ -5,9 +5,13 @@ describe("rate limiter", () => {
   it("never lets more than the limit through in any 60-second window (simulated clock)", async () => {
     let now = 0;
     const sent: number[] = [];
-    const limiter = new RateLimiter(110, () => now, async (ms) => {
-      now += ms;
-    });
+    const limiter = new RateLimiter(
+      110,
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
     for (let i = 0; i < 400; i++) {
       await limiter.acquire();
       sent.push(now);
@@ -25,9 +29,13 @@ describe("rate limiter", () => {
   });
   it("serves waiters in order", async () => {
     let now = 0;
-    const limiter = new RateLimiter(60, () => now, async (ms) => {
-      now += ms;
-    });
+    const limiter = new RateLimiter(
+      60,
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
     const order: number[] = [];
     await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => limiter.acquire().then(() => order.push(n))));
     expect(order).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);

@@ -34,19 +34,27 @@ describe("signatures", () => {
     expect(verifySignature(reserialised, signPayload(original, SECRET), SECRET)).to.equal(false);
   });
   it("refuses a parsed object with an error naming the package", () => {
-    expect(() => verifySignature({ type: "x" } as never, EXPECTED, SECRET)).to.throw(TypeError, /pulumi-rekko: verifySignature needs the raw request body/);
+    expect(() => verifySignature({ type: "x" } as never, EXPECTED, SECRET)).to.throw(
+      TypeError,
+      /pulumi-rekko: verifySignature needs the raw request body/,
+    );
     expect(() => verifySignature(BODY, EXPECTED, [])).to.throw(TypeError, /at least one non-empty secret/);
   });
   it("round-trips random bodies and secrets, and any single-bit change fails (property-based)", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.string({ minLength: 1, maxLength: 64 }), fc.nat(), (body, secret, bit) => {
-        const sig = signPayload(body, secret);
-        expect(verifySignature(body, sig, secret)).to.equal(true);
-        const flipped = Uint8Array.from(body);
-        const i = bit % (flipped.length * 8);
-        flipped[i >> 3] = (flipped[i >> 3] ?? 0) ^ (1 << (i & 7));
-        expect(verifySignature(flipped, sig, secret)).to.equal(false);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 512 }),
+        fc.string({ minLength: 1, maxLength: 64 }),
+        fc.nat(),
+        (body, secret, bit) => {
+          const sig = signPayload(body, secret);
+          expect(verifySignature(body, sig, secret)).to.equal(true);
+          const flipped = Uint8Array.from(body);
+          const i = bit % (flipped.length * 8);
+          flipped[i >> 3] = (flipped[i >> 3] ?? 0) ^ (1 << (i & 7));
+          expect(verifySignature(flipped, sig, secret)).to.equal(false);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

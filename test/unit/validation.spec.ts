@@ -120,7 +120,10 @@ describe("validation: checkInputs", () => {
         fc.record(
           {
             url: fc.oneof(fc.webUrl(), fc.string(), fc.anything(), fc.constant(UNKNOWN)),
-            events: fc.oneof(fc.array(fc.constantFrom("price_shift", "whale_alert", "analysis_complete", "x", UNKNOWN)), fc.anything()),
+            events: fc.oneof(
+              fc.array(fc.constantFrom("price_shift", "whale_alert", "analysis_complete", "x", UNKNOWN)),
+              fc.anything(),
+            ),
             secret: fc.oneof(fc.string(), fc.anything()),
             adoptWebhookId: fc.oneof(fc.string(), fc.anything()),
           },

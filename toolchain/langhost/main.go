@@ -25,8 +25,14 @@ import (
 func main() {
 	// Flags the engine (or older engines) may pass. Unused ones are accepted so parsing never fails.
 	tracing := flag.String("tracing", "", "Zipkin-compatible tracing endpoint (forwarded to the program)")
-	flag.Bool("logtostderr", false, "log to stderr")
-	flag.Int("v", 0, "log verbosity")
+	// -logtostderr and -v are usually registered by glog (linked in through the SDK); define them
+	// only if nothing else did so the engine's --logflow arguments always parse.
+	if flag.Lookup("logtostderr") == nil {
+		flag.Bool("logtostderr", false, "log to stderr")
+	}
+	if flag.Lookup("v") == nil {
+		flag.Int("v", 0, "log verbosity")
+	}
 	flag.Bool("typescript", true, "deprecated; use the Pulumi.yaml runtime option instead")
 	flag.String("root", "", "deprecated; project root path")
 	flag.String("binary", "", "deprecated; unsupported")

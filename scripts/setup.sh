@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Shared set-up for `npm test` and `npm run demo`: installs npm dependencies when missing or
+# stale (npm ci), builds the package, and makes sure the Pulumi toolchain exists.
+# Exports PULUMI_REKKO_TOOLCHAIN (the toolchain directory) and puts Node 22 first on PATH.
+# Source it: `source scripts/setup.sh`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+stamp="node_modules/.pulumi-rekko-lock"
+lock_hash="$(sha256sum package-lock.json | cut -c1-64)"
+if [[ ! -x node_modules/.bin/node || ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
+  step "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund >&2
+  printf '%s' "$lock_hash" >"$stamp"
+fi
+export PATH="$root/node_modules/.bin:$PATH"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if (( node_major < 22 )); then
+  echo "setup: node_modules/.bin/node is Node $node_major; expected the node@22 devDependency" >&2
+  exit 1
+fi
+
+step "building the package (tsc)"
+npx tsc -p tsconfig.build.json
+
+if [[ -z "${PULUMI_REKKO_TOOLCHAIN:-}" ]]; then
+  step "Pulumi toolchain (cached after the first build)"
+  PULUMI_REKKO_TOOLCHAIN="$(bash toolchain/install.sh | tail -n 1)"
+  export PULUMI_REKKO_TOOLCHAIN
+fi
+export PATH="$PULUMI_REKKO_TOOLCHAIN:$PATH"

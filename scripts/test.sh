@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm test`: all set-up, then type-check, lint, and every test (unit, emulator, provider,
+# engine-level with the real Pulumi CLI). Exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+step "type-check (tsc --noEmit)"
+npx tsc -p tsconfig.json
+
+step "lint and format check (biome)"
+npx biome check .
+
+step "tests (mocha)"
+npx mocha "test/unit/**/*.spec.ts" "test/emulator/**/*.spec.ts" "test/provider/**/*.spec.ts" "test/engine/**/*.spec.ts" "$@"

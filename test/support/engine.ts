@@ -1,0 +1,139 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+
+/** The repository root. */
+export const ROOT = resolve(__dirname, "..", "..");
+/** Git-ignored scratch space inside the repo, so projects there resolve `pulumi-rekko` to this package. */
+export const WORK = join(ROOT, ".work");
+
+let toolchain: string | undefined;
+
+/** The directory holding `pulumi` and its Node.js plugins (runs `npm run -s toolchain` once if needed). */
+export function toolchainDir(): string {
+  if (toolchain) return toolchain;
+  if (process.env.PULUMI_REKKO_TOOLCHAIN) {
+    toolchain = process.env.PULUMI_REKKO_TOOLCHAIN;
+    return toolchain;
+  }
+  const out = execFileSync("bash", [join(ROOT, "toolchain", "install.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  toolchain = out.trim().split("\n").pop() ?? "";
+  return toolchain;
+}
+
+/** Environment for the CLI: the toolchain and Node 22 first on PATH, an isolated PULUMI_HOME, no update checks. */
+export function engineEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const path = [toolchainDir(), join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter);
+  return {
+    PATH: path,
+    PULUMI_HOME: join(WORK, "pulumi-home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_CONFIG_PASSPHRASE: "pulumi-rekko-tests",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+    ...extra,
+  };
+}
+
+/** A project copied into `.work/engine/<name>`, with its own file backend. */
+export interface TestProject {
+  dir: string;
+  backend: string;
+  stack: Stack;
+  /** Everything the CLI printed in this project's operations, for leak checks. */
+  printed: string[];
+  destroyAndRemove(): Promise<void>;
+}
+
+let seq = 0;
+
+/**
+ * Copies a Pulumi project directory into `.work/engine/…` and opens stack `dev` on a local
+ * file backend with a passphrase secrets provider, through the Automation API.
+ */
+export async function openProject(
+  source: string,
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): Promise<TestProject> {
+  const name = `${source.split(/[\\/]/).pop()}-${process.pid}-${++seq}`;
+  const dir = join(WORK, "engine", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  cpSync(source, dir, {
+    recursive: true,
+    filter: (p) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(p) || p.endsWith(".example.yaml"),
+  });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  linkPackage(dir);
+  const backend = join(dir, ".state");
+  mkdirSync(backend, { recursive: true });
+  const bin = toolchainDir();
+  const pulumiCommand = await PulumiCommand.get({ root: dirname(bin) });
+  const envVars = engineEnv({ PULUMI_BACKEND_URL: `file://${backend}`, ...env });
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars });
+  const printed: string[] = [];
+  return {
+    dir,
+    backend,
+    stack,
+    printed,
+    async destroyAndRemove() {
+      try {
+        await stack.destroy({ onOutput: (o) => printed.push(o) });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * Makes a project directory use this checkout as its `pulumi-rekko` dependency, the way
+ * `npm install` of a `file:` dependency does: `node_modules/pulumi-rekko` links to the repo.
+ * Other packages resolve from the repo's node_modules further up.
+ */
+export function linkPackage(dir: string): void {
+  if (!existsSync(join(dir, "package.json"))) throw new Error(`${dir} has no package.json`);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  rmSync(join(dir, "node_modules", "pulumi-rekko"), { force: true, recursive: true });
+  symlinkSync(ROOT, join(dir, "node_modules", "pulumi-rekko"), "dir");
+}
+
+/**
+ * `pulumi stack export` as a user runs it (the Automation API's exportStack decrypts
+ * secrets, so it is not used for leak checks).
+ */
+export async function exportText(stack: Stack): Promise<string> {
+  return pulumiCli(stack, ["stack", "export", "--stack", stack.name]);
+}
+
+/** Runs the toolchain's `pulumi` in the stack's project with the stack's environment; returns stdout. */
+export async function pulumiCli(stack: Stack, args: string[]): Promise<string> {
+  const ws = stack.workspace;
+  return execFileSync(join(toolchainDir(), "pulumi"), [...args, "--non-interactive"], {
+    cwd: ws.workDir,
+    env: { ...process.env, ...ws.envVars },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** The resources of a stack's state, by type. */
+export async function resources(
+  stack: Stack,
+  type?: string,
+): Promise<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[]> {
+  const state = (await stack.exportStack()).deployment as {
+    resources?: { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[];
+  };
+  return (state.resources ?? []).filter((r) => !type || r.type === type);
+}
+
+/** Reads a file of the repo. */
+export function repoFile(...parts: string[]): string {
+  return readFileSync(join(ROOT, ...parts), "utf8");
+}
