@@ -12,30 +12,39 @@ export interface RekkoWebhookWithSecretArgs {
   /** Length of the generated secret, 32 to 256 characters. Default 48 (letters and digits, about 285 bits). */
   secretLength?: number;
   /**
-   * Rotation counter, an integer ≥ 0 (default 0). Increase it by one to rotate: a new secret
-   * is generated and the webhook is replaced, the new one created before the old one is
-   * deleted. The previous secret stays available as `previousSecret` (and in
-   * `acceptedSecrets`) until the next rotation, so receivers can accept both during the overlap.
+   * Rotation counter, an integer ≥ 0 (default 0). Increase it by one to rotate: the webhook
+   * is replaced (the new one created before the old one is deleted) with the secret that was
+   * published as `nextSecret`, so receivers that accept `acceptedSecrets` verify every
+   * delivery across the rotation.
    */
   rotation?: number;
 }
 
 /**
  * A Rekko webhook with a signing secret generated in the stack (`random.RandomPassword`),
- * handed out as a secret output for the receiver. Children: two password slots and the
+ * handed out as a secret output for the receiver. Children: three password slots and the
  * `RekkoWebhook`.
  *
- * Rotation uses two slots: the slot of the current rotation's parity is regenerated when
- * `rotation` moves on, the other slot still holds the previous secret.
+ * Zero-downtime rotation: at rotation `r` the slots hold the current secret (`r`), the next
+ * one (`r + 1`, generated ahead of time) and the previous one (`r - 1`). A receiver that
+ * accepts `acceptedSecrets` therefore already knows the secret the next rotation will
+ * register, and still knows the one the old webhook signs with while both exist (the
+ * replacement creates the new webhook before deleting the old one). Moving `rotation` on by
+ * one regenerates only the slot that falls out of that window.
  */
 export class RekkoWebhookWithSecret extends pulumi.ComponentResource {
   /** The webhook id. */
   public readonly webhookId: pulumi.Output<string>;
   /** The current signing secret (secret). */
   public readonly secret: pulumi.Output<string>;
+  /** The secret the next rotation will register (secret). */
+  public readonly nextSecret: pulumi.Output<string>;
   /** The secret before the last rotation (secret); empty before the first rotation. */
   public readonly previousSecret: pulumi.Output<string>;
-  /** Secrets a receiver should accept now: the current one, then the previous one after a rotation (secret). */
+  /**
+   * Every secret a receiver should accept now: current, next, and previous after a rotation
+   * (secret). Give this list to `verifySignature` / `createWebhookHandler`.
+   */
   public readonly acceptedSecrets: pulumi.Output<string[]>;
   /** Whether Rekko still delivers, from the API. */
   public readonly enabled: pulumi.Output<boolean>;
@@ -56,27 +65,36 @@ export class RekkoWebhookWithSecret extends pulumi.ComponentResource {
     if (!Number.isInteger(length) || length < 32 || length > 256) {
       throw new Error(`RekkoWebhookWithSecret ${name}: secretLength must be an integer from 32 to 256, got ${length}.`);
     }
-    const slot = (letter: "a" | "b", generation: number) =>
-      new random.RandomPassword(
-        `${name}-secret-${letter}`,
+    // Slot s serves the rotations r ≡ s (mod 3); its keeper is the newest such rotation ≤ rotation + 1.
+    const slots = [0, 1, 2].map((s) => {
+      const generation = rotation + 1 - ((rotation + 1 - s) % 3);
+      return new random.RandomPassword(
+        `${name}-secret-${s}`,
         { length, special: false, upper: true, lower: true, numeric: true, keepers: { generation: String(generation) } },
-        { parent: this },
+        { parent: this, additionalSecretOutputs: ["result"] },
       );
-    // Slot a turns over at rotations 1, 3, 5…; slot b at 0 (creation), 2, 4…
-    const a = slot("a", Math.floor((rotation + 1) / 2));
-    const b = slot("b", Math.floor(rotation / 2));
-    const current = rotation % 2 === 0 ? b : a;
-    const previous = rotation % 2 === 0 ? a : b;
-    this.webhook = new RekkoWebhook(name, { url: args.url, events: args.events, secret: current.result }, { parent: this });
+    });
+    const slot = (r: number) => slots[((r % 3) + 3) % 3] as random.RandomPassword;
+    this.webhook = new RekkoWebhook(
+      name,
+      { url: args.url, events: args.events, secret: slot(rotation).result },
+      { parent: this },
+    );
     this.webhookId = this.webhook.webhookId;
-    this.secret = pulumi.secret(this.webhook.secret);
-    this.previousSecret = rotation === 0 ? pulumi.secret(pulumi.output("")) : pulumi.secret(previous.result);
-    this.acceptedSecrets = pulumi.secret(pulumi.all([this.secret, this.previousSecret]).apply(([c, p]) => (p ? [c, p] : [c])));
+    // Secrets come from the password slots, not from the webhook, so the receiving
+    // infrastructure can depend on them while the webhook depends on the receiver's URL.
+    this.secret = pulumi.secret(slot(rotation).result);
+    this.nextSecret = pulumi.secret(slot(rotation + 1).result);
+    this.previousSecret = pulumi.secret(rotation === 0 ? pulumi.output("") : slot(rotation - 1).result);
+    this.acceptedSecrets = pulumi.secret(
+      pulumi.all([this.secret, this.nextSecret, this.previousSecret]).apply((all) => all.filter((x) => x !== "")),
+    );
     this.enabled = this.webhook.enabled;
     this.failureCount = this.webhook.failureCount;
     this.registerOutputs({
       webhookId: this.webhookId,
       secret: this.secret,
+      nextSecret: this.nextSecret,
       previousSecret: this.previousSecret,
       acceptedSecrets: this.acceptedSecrets,
     });

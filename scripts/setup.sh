@@ -26,6 +26,8 @@ fi
 step "building the package (tsc)"
 npx tsc -p tsconfig.build.json
 
+# The plugin cache the tests and the demo use (the random plugin is installed there).
+export PULUMI_HOME="${PULUMI_HOME:-$root/.work/pulumi-home}"
 if [[ -z "${PULUMI_REKKO_TOOLCHAIN:-}" ]]; then
   step "Pulumi toolchain (cached after the first build)"
   PULUMI_REKKO_TOOLCHAIN="$(bash toolchain/install.sh | tail -n 1)"

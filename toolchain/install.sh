@@ -119,26 +119,21 @@ else
   [[ "$got" == "v$PULUMI_VERSION" ]] || die "built pulumi reports version '$got', expected v$PULUMI_VERSION"
 fi
 
-# The random provider plugin, at the version @pulumi/random asks for.
+# The random provider plugin, at the version @pulumi/random asks for, installed into the
+# plugin cache of $PULUMI_HOME (default ~/.pulumi) like a downloaded plugin.
 random_bin="$cache/random-v$RANDOM_VERSION/pulumi-resource-random"
-if [[ ! -x "$bin/pulumi-resource-random" ]]; then
-  if [[ ! -x "$random_bin" ]]; then
-    if [[ -x "$here/build-random.sh" ]]; then
-      need_go
-      say "building pulumi-resource-random v$RANDOM_VERSION from Go modules"
-      mkdir -p "$(dirname "$random_bin")"
-      "$here/build-random.sh" "$RANDOM_VERSION" "$(dirname "$random_bin")" >&2 || die "building pulumi-resource-random failed (see above)"
-    fi
-  fi
-  if [[ -x "$random_bin" ]]; then
-    if [[ -n "$ambient" ]]; then
-      say "installing random v$RANDOM_VERSION into the plugin cache"
-      pulumi plugin install resource random "$RANDOM_VERSION" -f "$random_bin" >&2
-    else
-      ln -f "$random_bin" "$bin/pulumi-resource-random" 2>/dev/null || cp "$random_bin" "$bin/pulumi-resource-random"
-    fi
-  fi
+if [[ ! -x "$random_bin" && -x "$here/build-random.sh" ]]; then
+  need_go
+  say "building pulumi-resource-random v$RANDOM_VERSION from Go modules"
+  mkdir -p "$(dirname "$random_bin")"
+  "$here/build-random.sh" "$RANDOM_VERSION" "$(dirname "$random_bin")" >&2 || die "building pulumi-resource-random failed (see above)"
 fi
+plugins="${PULUMI_HOME:-$HOME/.pulumi}/plugins"
+if [[ -x "$random_bin" && ! -x "$plugins/resource-random-v$RANDOM_VERSION/pulumi-resource-random" ]]; then
+  say "installing the random plugin v$RANDOM_VERSION into $plugins"
+  PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" plugin install resource random "$RANDOM_VERSION" -f "$random_bin" >&2
+fi
+[[ -n "$ambient" ]] || rm -f "$bin/pulumi-resource-random"
 
 say "toolchain ready"
 printf '%s\n' "$bin"

@@ -1,0 +1,83 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Inputs of {@link LocalReceiver}. */
+export interface LocalReceiverArgs {
+  /** Secrets the receiver accepts (a secret). */
+  acceptedSecrets: pulumi.Input<string[]>;
+  /** Directory for the receiver's files (secrets, delivery log, port). */
+  dir: pulumi.Input<string>;
+  /** The receiver program (receiver-server.js). */
+  serverScript: pulumi.Input<string>;
+}
+
+// The provider runs in Pulumi's provider process; everything it needs is required at run time.
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: Record<string, unknown>) {
+    const { spawn } = require("node:child_process") as typeof import("node:child_process");
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    const dir = String(inputs.dir);
+    fs.mkdirSync(dir, { recursive: true });
+    const secretsFile = path.join(dir, "secrets.json");
+    const portFile = path.join(dir, "port");
+    const logFile = path.join(dir, "deliveries.jsonl");
+    fs.writeFileSync(secretsFile, JSON.stringify(inputs.acceptedSecrets), { mode: 0o600 });
+    fs.rmSync(portFile, { force: true });
+    const server = String(inputs.serverScript);
+    const child = spawn(process.execPath, [server, secretsFile, logFile, portFile], {
+      detached: true,
+      stdio: "ignore",
+      cwd: path.dirname(server),
+    });
+    child.unref();
+    for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!fs.existsSync(portFile)) throw new Error(`the demo receiver did not start (see ${server})`);
+    const port = fs.readFileSync(portFile, "utf8").trim();
+    return {
+      id: `receiver-${child.pid}`,
+      outs: { url: `http://127.0.0.1:${port}/rekko`, pid: child.pid, dir, logFile, acceptedSecrets: inputs.acceptedSecrets },
+    };
+  },
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const secretsChanged = JSON.stringify(olds.acceptedSecrets) !== JSON.stringify(news.acceptedSecrets);
+    return { changes: secretsChanged || olds.__provider !== news.__provider, replaces: olds.dir !== news.dir ? ["dir"] : [] };
+  },
+  async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    // A rotation: the running receiver picks the new list up on its next request.
+    fs.writeFileSync(path.join(String(olds.dir), "secrets.json"), JSON.stringify(news.acceptedSecrets), { mode: 0o600 });
+    const { __provider: _code, ...outs } = olds;
+    return { outs: { ...outs, acceptedSecrets: news.acceptedSecrets } };
+  },
+  async delete(_id: string, props: Record<string, unknown>) {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    try {
+      process.kill(Number(props.pid), "SIGTERM");
+    } catch {
+      // already stopped
+    }
+    fs.rmSync(path.join(String(props.dir), "secrets.json"), { force: true });
+  },
+};
+
+/**
+ * A local receiving service for the demo: a background process on 127.0.0.1 that verifies
+ * deliveries with the accepted secrets and logs them. Stands in for the infrastructure a
+ * real stack would declare (a function URL, a container service…).
+ */
+export class LocalReceiver extends pulumi.dynamic.Resource {
+  declare readonly url: pulumi.Output<string>;
+  declare readonly logFile: pulumi.Output<string>;
+  constructor(name: string, args: LocalReceiverArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      { ...args, url: undefined, pid: undefined, logFile: undefined },
+      { ...opts, additionalSecretOutputs: ["acceptedSecrets"] },
+      "demo",
+      "LocalReceiver",
+    );
+  }
+}
