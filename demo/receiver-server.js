@@ -16,7 +16,8 @@ const log = (entry) => appendFileSync(logFile, `${JSON.stringify({ time: new Dat
 
 const handler = createWebhookHandler({
   secrets: () => JSON.parse(readFileSync(secretsFile, "utf8")),
-  onEvent: (event, delivery) => log({ verified: true, type: event.type, market_id: event.market_id, sha256: delivery.bodySha256 }),
+  onEvent: (event, delivery) =>
+    log({ verified: true, type: event.type, market_id: event.market_id, sha256: delivery.bodySha256 }),
 });
 
 const server = createServer((req, res) => {

@@ -58,8 +58,9 @@ export async function openProject(
   source: string,
   env: Record<string, string> = {},
   files: Record<string, string> = {},
+  options: { linkIn?: string; name?: string } = {},
 ): Promise<TestProject> {
-  const name = `${source.split(/[\\/]/).pop()}-${process.pid}-${++seq}`;
+  const name = `${options.name ?? source.split(/[\\/]/).pop()}-${process.pid}-${++seq}`;
   const dir = join(WORK, "engine", name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dirname(dir), { recursive: true });
@@ -68,7 +69,7 @@ export async function openProject(
     filter: (p) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(p) || p.endsWith(".example.yaml"),
   });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  linkPackage(dir);
+  linkPackage(join(dir, options.linkIn ?? "."));
   const backend = join(dir, ".state");
   mkdirSync(backend, { recursive: true });
   const bin = toolchainDir();
@@ -131,6 +132,16 @@ export async function resources(
     resources?: { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[];
   };
   return (state.resources ?? []).filter((r) => !type || r.type === type);
+}
+
+/** A scratch copy of the quick-start project (root Pulumi.yaml + demo/), for openProject. */
+export function quickstartSource(): string {
+  const dir = join(WORK, "sources", `quickstart-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  cpSync(join(ROOT, "demo"), join(dir, "demo"), { recursive: true, filter: (p) => !p.includes("node_modules") });
+  return dir;
 }
 
 /** Reads a file of the repo. */
