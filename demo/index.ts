@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { EVENT_TYPES, type RekkoEventType, RekkoWebhookWithSecret } from "pulumi-rekko";
-import { LocalReceiver } from "./receiver";
+import { LocalReceiver } from "pulumi-rekko/testing";
 
 const config = new pulumi.Config();
 const events = config.getObject<RekkoEventType[]>("events") ?? [...EVENT_TYPES];
@@ -21,7 +21,6 @@ if (publicUrl) {
   const receiver = new LocalReceiver("receiver", {
     acceptedSecrets: hook.acceptedSecrets,
     dir: path.join(__dirname, "..", ".work", "demo", "receiver"),
-    serverScript: path.join(__dirname, "receiver-server.js"),
   });
   deliveryLog = receiver.logFile;
   setUrl(receiver.url);

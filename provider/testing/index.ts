@@ -13,4 +13,5 @@ export {
   maskKey,
   RekkoEmulator,
 } from "./emulator";
+export { LocalReceiver, type LocalReceiverArgs } from "./localReceiver";
 export { defaultPayload } from "./payloads";

@@ -1,13 +1,12 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Inputs of {@link LocalReceiver}. */
 export interface LocalReceiverArgs {
   /** Secrets the receiver accepts (a secret). */
   acceptedSecrets: pulumi.Input<string[]>;
-  /** Directory for the receiver's files (secrets, delivery log, port). */
+  /** Directory for the receiver's files (secrets file, delivery log, port file). */
   dir: pulumi.Input<string>;
-  /** The receiver program (receiver-server.js). */
-  serverScript: pulumi.Input<string>;
 }
 
 // The provider runs in Pulumi's provider process; everything it needs is required at run time.
@@ -63,18 +62,22 @@ const provider: pulumi.dynamic.ResourceProvider = {
 };
 
 /**
- * A local receiving service for the demo: a background process on 127.0.0.1 that verifies
- * deliveries with the accepted secrets and logs them. Stands in for the infrastructure a
- * real stack would declare (a function URL, a container service…).
+ * A receiving service for local development and tests: a background process on 127.0.0.1
+ * that verifies deliveries against the accepted secrets (`createWebhookHandler`) and logs
+ * each one to `logFile` (JSON lines: `verified`, `type`, `market_id`). It stands in for the
+ * infrastructure a real stack declares (a function URL, a container service…). A change of
+ * `acceptedSecrets` updates the running receiver in place; destroy stops it.
  */
 export class LocalReceiver extends pulumi.dynamic.Resource {
+  /** `http://127.0.0.1:PORT/rekko`. */
   declare readonly url: pulumi.Output<string>;
+  /** The delivery log (JSON lines). */
   declare readonly logFile: pulumi.Output<string>;
   constructor(name: string, args: LocalReceiverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       provider,
       name,
-      { ...args, url: undefined, pid: undefined, logFile: undefined },
+      { ...args, serverScript: path.join(__dirname, "receiverServer.js"), url: undefined, pid: undefined, logFile: undefined },
       { ...opts, additionalSecretOutputs: ["acceptedSecrets"] },
       "demo",
       "LocalReceiver",
