@@ -1,0 +1,167 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
+import { RekkoEmulator } from "../../provider/testing";
+import { engineEnv, ROOT, toolchainDir } from "../support/engine";
+
+const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
+
+const program = `import * as pulumi from "@pulumi/pulumi";
+import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature } from "pulumi-rekko";
+import { RekkoEmulator, signPayload } from "pulumi-rekko/testing";
+
+const events: RekkoEventType[] = ["whale_alert"];
+const plain = new RekkoWebhook("plain", { url: "http://127.0.0.1:9/plain", events, secret: "consumer-plain-secret-0123456789" });
+const paired = new RekkoWebhookWithSecret("paired", { url: "http://127.0.0.1:9/paired", events: ["price_shift", "analysis_complete"] });
+
+// Types only: the testing entry point and the verifier compile for a consumer.
+export const verifierWorks = verifySignature("{}", signPayload("{}", "k".repeat(16)), "k".repeat(16));
+export const emulatorClass = typeof RekkoEmulator;
+export const ids = { plain: plain.webhookId, paired: paired.webhookId };
+export const pairedSecret = paired.secret;
+`;
+
+describe("the packed package, installed into a fresh project outside the source tree", function () {
+  this.timeout(900_000);
+  let dir: string;
+  let emu: RekkoEmulator;
+  let stack: Stack;
+  let files: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "rekko-consumer-"));
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--json", "--pack-destination", dir], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
+    files = packed[0]?.files.map((f) => f.path) ?? [];
+    const tarball = join(dir, packed[0]?.filename ?? "");
+    const project = join(dir, "app");
+    execFileSync("mkdir", ["-p", project]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({
+        name: "rekko-consumer",
+        private: true,
+        dependencies: {
+          "pulumi-rekko": `file:${tarball}`,
+          "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"],
+          "@pulumi/random": pkg.dependencies["@pulumi/random"],
+        },
+        devDependencies: { typescript: pkg.devDependencies.typescript, "@types/node": pkg.devDependencies["@types/node"] },
+      }),
+    );
+    writeFileSync(
+      join(project, "Pulumi.yaml"),
+      "name: rekko-consumer\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          noEmit: true,
+          types: ["node"],
+        },
+        files: ["index.ts"],
+      }),
+    );
+    writeFileSync(join(project, "index.ts"), program);
+    const path = [join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter);
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: project,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, PATH: path },
+    });
+    emu = await RekkoEmulator.start();
+    execFileSync("mkdir", ["-p", join(dir, "state")]);
+    const pulumiCommand = await PulumiCommand.get({ root: dirname(toolchainDir()) });
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "dev", workDir: project },
+      {
+        pulumiCommand,
+        envVars: engineEnv({
+          PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+          REKKO_API_KEY: emu.apiKey,
+          REKKO_BASE_URL: emu.url,
+        }),
+      },
+    );
+  });
+  after(async () => {
+    await stack?.destroy().catch(() => undefined);
+    await emu?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("packs the built library and types, and nothing unneeded", () => {
+    expect(files).to.include.members([
+      "package.json",
+      "README.md",
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/runtime.js",
+      "dist/provider/testing/index.js",
+      "dist/provider/testing/index.d.ts",
+      "dist/provider/testing/cli.js",
+    ]);
+    const unwanted = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts))$/.test(f));
+    expect(unwanted).to.deep.equal([]);
+  });
+
+  it("resolves only the exported entry points, the way a consumer does", () => {
+    const script = `
+      const r = (m) => { try { require(m); return "ok"; } catch (e) { return e.code; } };
+      console.log(JSON.stringify([r("pulumi-rekko"), r("pulumi-rekko/testing"), r("pulumi-rekko/dist/provider/client.js")]));`;
+    const out = execFileSync(join(ROOT, "node_modules", ".bin", "node"), ["-e", script], {
+      cwd: join(dir, "app"),
+      encoding: "utf8",
+    });
+    expect(JSON.parse(out)).to.deep.equal(["ok", "ok", "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
+  });
+
+  it("compiles a strict TypeScript consumer against the published types", () => {
+    execFileSync(join(dir, "app", "node_modules", ".bin", "tsc"), ["-p", "."], {
+      cwd: join(dir, "app"),
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+  });
+
+  it("runs preview, up, refresh and destroy; the stored provider stays small", async () => {
+    const preview = await stack.preview();
+    expect(preview.changeSummary.create).to.be.greaterThan(2);
+    expect(emu.requests()).to.deep.equal([]);
+    const up = await stack.up();
+    expect(up.outputs.verifierWorks?.value).to.equal(true);
+    expect(emu.webhooks()).to.have.length(2);
+    const state = (await stack.exportStack()).deployment as { resources: { type: string; outputs?: { __provider?: string } }[] };
+    const sizes = state.resources.filter((r) => r.type === TYPE).map((r) => Buffer.byteLength(r.outputs?.__provider ?? ""));
+    console.log(`      serialized provider per RekkoWebhook (installed from the tarball): ${sizes.join(", ")} bytes`);
+    expect(sizes).to.have.length(2);
+    for (const s of sizes) expect(s).to.be.within(1, 16 * 1024);
+    const mark = emu.requests().length;
+    const refresh = await stack.refresh();
+    expect(refresh.summary.result).to.equal("succeeded");
+    expect(
+      emu
+        .requests()
+        .slice(mark)
+        .map((r) => `${r.method} ${r.path}`),
+    ).to.deep.equal(["GET /v1/webhooks"]);
+    await stack.destroy();
+    expect(emu.webhooks()).to.deep.equal([]);
+  });
+});
