@@ -13,7 +13,7 @@ stamp="node_modules/.pulumi-rekko-lock"
 lock_hash="$(sha256sum package-lock.json | cut -c1-64)"
 if [[ ! -x node_modules/.bin/node || ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
   step "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
   printf '%s' "$lock_hash" >"$stamp"
 fi
 export PATH="$root/node_modules/.bin:$PATH"

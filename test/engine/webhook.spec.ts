@@ -61,7 +61,8 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
     expect(stored.get(ids.b ?? "")?.secret).to.equal("plain-text-secret-for-b-123");
     const secretOuts = (await resources(project.stack, TYPE)).map((r) => r.outputs?.secret);
     expect(secretOuts).to.have.length(2);
-    for (const s of secretOuts) expect(s, "the secret output is stored as a secret").to.have.property("4dabf18193072939515e22adb298388d");
+    for (const s of secretOuts)
+      expect(s, "the secret output is stored as a secret").to.have.property("4dabf18193072939515e22adb298388d");
     const state = await resources(project.stack, TYPE);
     expect(state.map((r) => r.id).sort()).to.deep.equal(Object.values(ids).sort());
   });
