@@ -144,8 +144,15 @@ export async function create(inputs: WebhookInputs): Promise<{ id: string; outs:
   return { id: info.webhook_id, outs: outputs(info, inputs) };
 }
 
-/** read (refresh): the shared list; a webhook missing from it is gone (blank id). */
-export async function read(id: string, props: Record<string, unknown>): Promise<{ id: string; props?: WebhookOutputs }> {
+/**
+ * read (refresh): the shared list; a webhook missing from it is gone (blank id). Returns the
+ * outputs with `enabled`/`failureCount` from the server, and the inputs for later diffs (the
+ * declared url, events and secret: the API has no update, so they cannot drift).
+ */
+export async function read(
+  id: string,
+  props: Record<string, unknown>,
+): Promise<{ id: string; props?: WebhookOutputs; inputs?: WebhookInputs }> {
   const found = (await sharedList()).find((w) => w.webhook_id === id);
   if (!found) return { id: "" };
   const old = props as unknown as Partial<WebhookOutputs>;
@@ -154,7 +161,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     events: Array.isArray(old.events) ? old.events : found.events,
     ...(typeof old.secret === "string" && old.secret !== "" ? { secret: old.secret } : {}),
   };
-  return { id, props: outputs(found, inputs) };
+  return { id, props: outputs(found, inputs), inputs };
 }
 
 /** update: only ever a change of stored provider code; keeps the webhook and its outputs. */

@@ -54,6 +54,14 @@ function pulumi(args: string[], opts: { capture?: boolean; quiet?: boolean } = {
   return r.stdout ?? "";
 }
 
+/** Selects the demo stack, creating it; a config file left from another backend or passphrase is set aside. */
+function selectStack(): void {
+  const stacks = JSON.parse(pulumi(["stack", "ls", "--json"], { capture: true }) || "[]") as { name: string }[];
+  const config = join(ROOT, `Pulumi.${STACK}.yaml`);
+  if (!stacks.some((s) => s.name === STACK) && existsSync(config)) rmSync(config);
+  pulumi(["stack", "select", "--create", STACK], { quiet: true });
+}
+
 interface Emulator {
   url: string;
   apiKey: string;
@@ -165,7 +173,7 @@ async function main(): Promise<void> {
   let deployed = false;
   try {
     step(`selecting stack "${STACK}" (local file backend under .work/demo, passphrase secrets)`);
-    pulumi(["stack", "select", "--create", STACK], { quiet: true });
+    selectStack();
     rmSync(join(WORK, "receiver", "deliveries.jsonl"), { force: true });
 
     step("pulumi preview");
@@ -235,7 +243,7 @@ async function main(): Promise<void> {
 
 async function realApi(): Promise<void> {
   step("deploying against the Rekko API with REKKO_API_KEY (no emulator)");
-  pulumi(["stack", "select", "--create", STACK], { quiet: true });
+  selectStack();
   pulumi(["config", "set", "receiverUrl", flags["receiver-url"] ?? "", "--stack", STACK], { quiet: true });
   pulumi(["up", "--yes", "--stack", STACK]);
   console.log(pulumi(["stack", "output", "--stack", STACK], { capture: true }));

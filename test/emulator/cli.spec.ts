@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { expect } from "chai";
+import { call } from "../support/http";
+
+const CLI = join(__dirname, "..", "..", "provider", "testing", "cli.ts");
+
+function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    text += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    text += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(output: () => string, pattern: RegExp): Promise<RegExpExecArray> {
+  for (let i = 0; i < 200; i++) {
+    const m = pattern.exec(output());
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${pattern}: ${output()}`);
+}
+
+describe("rekko-emulator command", () => {
+  it("prints its listening line and key, serves, and stops cleanly on SIGTERM and SIGINT", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const emu = start(["--port", "0"]);
+      const [, url = ""] = await waitFor(emu.output, /listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+      const [, key = ""] = await waitFor(emu.output, /api key: (rk_pro_\S+)\n/);
+      expect((await call(url, "GET", "/v1/webhooks", { key })).status).to.equal(200);
+      emu.child.kill(signal);
+      expect(await emu.exited).to.equal(0);
+      expect(emu.output()).to.include(`stopped (${signal})`);
+    }
+  });
+
+  it("accepts the keys and rate limit it is given", async () => {
+    const emu = start(["--port", "0", "--api-key", "rk_pro_cli_test_key_1", "--rate-limit", "1"]);
+    const [, url = ""] = await waitFor(emu.output, /listening on (\S+)\n/);
+    expect(emu.output()).not.to.include("api key:");
+    expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_cli_test_key_1" })).status).to.equal(200);
+    expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_cli_test_key_1" })).status).to.equal(429);
+    emu.child.kill("SIGTERM");
+    await emu.exited;
+  });
+
+  it("refuses a non-loopback host without --allow-remote, and bad flags, with exit 2", async () => {
+    const remote = start(["--host", "0.0.0.0"]);
+    expect(await remote.exited).to.equal(2);
+    expect(remote.output()).to.match(/not loopback.*--allow-remote/);
+    const bad = start(["--port", "abc"]);
+    expect(await bad.exited).to.equal(2);
+    expect(bad.output()).to.match(/--port must be an integer/);
+  });
+});
