@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 const ROOT = resolve(__dirname, "..");
 const WORK = join(ROOT, ".work", "demo");
 const EMULATOR_FILE = join(WORK, "emulator.json");
-const STACK = "demo";
+const STACK = process.env.PULUMI_REKKO_DEMO_STACK ?? "demo";
 const EVENTS = ["price_shift", "whale_alert", "analysis_complete"] as const;
 
 const { values: flags } = parseArgs({
@@ -136,6 +136,8 @@ async function destroy(emu: Emulator): Promise<void> {
   const left = (await control(emu, "GET", "/v1/webhooks")) as unknown[];
   if (left.length !== 0) throw new Error(`the emulator still holds ${left.length} webhook(s) after destroy`);
   ok("the emulator holds 0 webhooks: nothing left behind");
+  pulumi(["stack", "rm", "--yes", "--stack", STACK], { quiet: true });
+  ok(`stack "${STACK}" removed`);
 }
 
 async function main(): Promise<void> {

@@ -39,6 +39,7 @@ describe("npm run demo (the README's first command)", function () {
       expect(out).to.match(/signingSecret\s+\[secret\]/);
     } finally {
       rmSync(state, { recursive: true, force: true });
+      rmSync(join(ROOT, `Pulumi.demo-test-${process.pid}.yaml`), { force: true });
     }
   });
 });
