@@ -63,8 +63,32 @@ export class RekkoWebhook extends pulumi.dynamic.Resource {
       failureCount: undefined,
       createdAt: undefined,
     };
-    super(provider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret"] }), "rekko", "RekkoWebhook");
+    super(
+      webhookProvider,
+      name,
+      props,
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret"] }),
+      "rekko",
+      "RekkoWebhook",
+    );
   }
 }
 
-const provider = new RekkoWebhookProvider();
+/**
+ * The provider object every `RekkoWebhook` stores (serialized) in state: the methods of
+ * {@link RekkoWebhookProvider} on a plain object. A class instance would be serialized with its
+ * prototype and constructor, about 1 KB more, and the stored provider appears twice per resource.
+ * @internal
+ */
+export const webhookProvider: pulumi.dynamic.ResourceProvider = (() => {
+  const p = RekkoWebhookProvider.prototype;
+  return {
+    configure: p.configure,
+    check: p.check,
+    diff: p.diff,
+    create: p.create,
+    read: p.read,
+    update: p.update,
+    delete: p.delete,
+  };
+})();

@@ -1,0 +1,278 @@
+import type { Machine, Versions } from "./machine";
+import type { ProcessUsage } from "./procs";
+
+/** `rekko` is RekkoWebhook; `baseline` the no-op dynamic resource of the same shape. */
+export type Kind = "rekko" | "baseline";
+export const KINDS: readonly Kind[] = ["rekko", "baseline"];
+
+export type Phase = "preview" | "up" | "refresh" | "destroy";
+export const PHASES: readonly Phase[] = ["preview", "up", "refresh", "destroy"];
+
+/** One timed Pulumi operation, with the peak RSS and CPU time of its processes. */
+export interface OpSample extends ProcessUsage {
+  kind: Kind;
+  n: number;
+  run: number;
+  phase: Phase;
+  /** Wall time of the Automation API call (the CLI process, start to exit), ms. */
+  ms: number;
+  /** The engine's resource change summary. */
+  changes: Record<string, number>;
+  /** Rekko API calls the emulator logged during the operation, `METHOD /path` with ids as `{id}`. */
+  calls: Record<string, number>;
+  /** HTTP statuses of those calls. */
+  statuses: Record<string, number>;
+}
+
+/** State size after `up` of `n` resources, from `pulumi stack export`. */
+export interface StateSize {
+  kind: Kind;
+  n: number;
+  /** Bytes of the whole `pulumi stack export` text. */
+  exportBytes: number;
+  /** Mean bytes of one resource's entry in the export (compact JSON of the entry). */
+  entryBytes: number;
+  /** Bytes of the serialized provider (`outputs.__provider`, stored once more in `inputs`). */
+  providerBytes: number;
+  /** Mean bytes of one resource's entry without its two `__provider` copies (compact JSON). */
+  entryWithoutProviderBytes: number;
+}
+
+/**
+ * One operation on `n` webhooks against an emulator that enforces the API's rate limit, with
+ * the client's default limit: the `up`, then the `destroy` right after it.
+ */
+export interface RateLimitedRun {
+  phase: "up" | "destroy";
+  n: number;
+  emulatorLimitPerMinute: number;
+  clientLimitPerMinute: number;
+  clientBurst: number;
+  /** Wall time of the operation, ms. */
+  ms: number;
+  /** The operation succeeded and the emulator holds what it should (n after up, 0 after destroy). */
+  succeeded: boolean;
+  error?: string;
+  /** Webhooks the emulator holds after the operation. */
+  webhooksAfter: number;
+  /** Requests answered with something other than 429. */
+  served: number;
+  status429: number;
+  /** Other non-2xx answers. */
+  otherErrors: number;
+  /** From the first to the last served request, ms. */
+  spanMs: number;
+  /** From the start of the operation to the first request, ms (engine and program start-up). */
+  firstRequestAfterMs: number;
+  /** (served - 1) / span: the rate while requests flowed. */
+  ratePerMinute: number;
+  /** served / whole wall time of the operation. */
+  ratePerMinuteWholeOperation: number;
+  /** The rate after the client's initial burst: from the burst's last request to the last request. */
+  ratePerMinuteAfterBurst: number;
+  /** ratePerMinute / emulatorLimitPerMinute. */
+  fraction: number;
+}
+
+/** Medians of one phase at one N. */
+export interface PhaseSummary {
+  n: number;
+  phase: Phase;
+  rekkoMs: number;
+  baselineMs: number;
+  /** Ratio of the medians. */
+  ratio: number;
+  /** Median of the per-run ratios (each run's rekko and baseline operations ran back to back). */
+  pairedRatio: number;
+  rekkoRunsMs: number[];
+  baselineRunsMs: number[];
+}
+
+/** A target of the issue and whether it held. */
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  holds: boolean;
+}
+
+/** Everything `--json` writes. */
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  totalSeconds: number;
+  options: { quick: boolean; runs: number; sizes: number[]; rateLimited: boolean };
+  /** How the measured stacks were configured. */
+  settings: Record<string, string | number>;
+  machine: Machine;
+  versions: Versions;
+  samples: OpSample[];
+  summary: PhaseSummary[];
+  state: StateSize[];
+  rateLimited: RateLimitedRun[];
+  targets: Target[];
+}
+
+/** The median of a non-empty list (mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** Medians and ratios per N and phase. */
+export function summarize(samples: readonly OpSample[], sizes: readonly number[]): PhaseSummary[] {
+  const out: PhaseSummary[] = [];
+  for (const n of sizes) {
+    for (const phase of PHASES) {
+      const pick = (kind: Kind) => samples.filter((s) => s.n === n && s.phase === phase && s.kind === kind).map((s) => s.ms);
+      const rekkoRunsMs = pick("rekko");
+      const baselineRunsMs = pick("baseline");
+      const rekkoMs = median(rekkoRunsMs);
+      const baselineMs = median(baselineRunsMs);
+      const paired = samples
+        .filter((s) => s.n === n && s.phase === phase && s.kind === "rekko")
+        .map((a) => {
+          const b = samples.find((s) => s.n === n && s.phase === phase && s.kind === "baseline" && s.run === a.run);
+          return b ? a.ms / b.ms : Number.NaN;
+        })
+        .filter(Number.isFinite);
+      out.push({
+        n,
+        phase,
+        rekkoMs,
+        baselineMs,
+        ratio: rekkoMs / baselineMs,
+        pairedRatio: median(paired),
+        rekkoRunsMs,
+        baselineRunsMs,
+      });
+    }
+  }
+  return out;
+}
+
+/** The API calls the issue expects of RekkoWebhook per phase at N resources. */
+export function expectedCalls(phase: Phase, n: number): Record<string, number> {
+  switch (phase) {
+    case "preview":
+      return {};
+    case "refresh":
+      return n > 0 ? { "GET /v1/webhooks": 1 } : {};
+    case "up":
+      return { "POST /v1/webhooks": n };
+    case "destroy":
+      return { "DELETE /v1/webhooks/{id}": n };
+  }
+}
+
+/** `{ "POST /v1/webhooks": 100 }` → `100× POST /v1/webhooks`; `{}` → `0`. */
+export function callText(calls: Record<string, number>): string {
+  const parts = Object.entries(calls)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${v}× ${k}`);
+  return parts.length === 0 ? "0" : parts.join(", ");
+}
+
+function sameCalls(a: Record<string, number>, b: Record<string, number>): boolean {
+  return callText(a) === callText(b);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Evaluates the issue's targets against the measurements. */
+export function evaluate(r: Omit<BenchResult, "targets" | "finishedAt" | "totalSeconds">): Target[] {
+  const targets: Target[] = [];
+  for (const phase of PHASES) {
+    const bad = r.samples.filter(
+      (s) => s.kind === "rekko" && s.phase === phase && !sameCalls(s.calls, expectedCalls(phase, s.n)),
+    );
+    const want: Record<Phase, string> = {
+      preview: "0 calls at every N",
+      refresh: "1 list call per operation at every N",
+      up: "N creates and nothing else",
+      destroy: "N deletes and nothing else",
+    };
+    const seen = [
+      ...new Set(r.samples.filter((s) => s.kind === "rekko" && s.phase === phase).map((s) => `N=${s.n}: ${callText(s.calls)}`)),
+    ];
+    targets.push({
+      name: `API calls, ${phase}`,
+      target: want[phase],
+      measured:
+        bad.length === 0
+          ? seen.join("; ")
+          : `${bad.length} run(s) off: ${bad.map((s) => `N=${s.n} run ${s.run}: ${callText(s.calls)}`).join("; ")}`,
+      holds: bad.length === 0 && seen.length > 0,
+    });
+  }
+  const largest = Math.max(...r.options.sizes);
+  for (const phase of ["up", "refresh", "destroy"] as const) {
+    const s = r.summary.find((x) => x.n === largest && x.phase === phase);
+    if (!s) continue;
+    targets.push({
+      name: `time ${phase}, N=${largest}`,
+      target: "rekko/baseline ≤ 1.25",
+      measured: `${(s.rekkoMs / 1000).toFixed(2)} s / ${(s.baselineMs / 1000).toFixed(2)} s = ${s.ratio.toFixed(2)}`,
+      holds: s.ratio <= 1.25,
+    });
+  }
+  const perResource = statePerResource(r.state);
+  if (perResource) {
+    targets.push({
+      name: "state bytes per resource",
+      target: "rekko ≤ 1.5 × baseline",
+      measured: `${perResource.rekko} B / ${perResource.baseline} B = ${(perResource.rekko / perResource.baseline).toFixed(2)}× (${perResource.how})`,
+      holds: perResource.rekko <= 1.5 * perResource.baseline,
+    });
+  }
+  const provider = r.state.find((s) => s.kind === "rekko");
+  if (provider) {
+    targets.push({
+      name: "serialized provider (__provider)",
+      target: "≤ 16 KiB",
+      measured: `${provider.providerBytes} B`,
+      holds: provider.providerBytes <= 16 * 1024,
+    });
+  }
+  const rl = r.rateLimited.find((x) => x.phase === "up");
+  if (rl) {
+    targets.push({
+      name: `rate-limited up, N=${rl.n}: throughput`,
+      target: `≥ 90% of ${rl.emulatorLimitPerMinute}/min`,
+      measured: `${rl.ratePerMinute.toFixed(1)}/min = ${pct(rl.fraction)} (first to last request; after the burst ${rl.ratePerMinuteAfterBurst.toFixed(1)}/min, whole operation ${rl.ratePerMinuteWholeOperation.toFixed(1)}/min)`,
+      holds: rl.fraction >= 0.9,
+    });
+    targets.push({
+      name: `rate-limited up, N=${rl.n}: 429s`,
+      target: "at most a handful (≤ 5)",
+      measured: String(rl.status429),
+      holds: rl.status429 <= 5,
+    });
+    targets.push({
+      name: `rate-limited up, N=${rl.n}: failed operations`,
+      target: "0",
+      measured: rl.succeeded ? "0" : `1 (${rl.error ?? `${rl.webhooksAfter}/${rl.n} created`})`,
+      holds: rl.succeeded,
+    });
+  }
+  return targets;
+}
+
+/**
+ * Bytes of state one more resource adds, per kind: the difference of the export sizes at
+ * the two largest N divided by the difference of N (so stack-wide overhead cancels out).
+ */
+export function statePerResource(state: readonly StateSize[]): { rekko: number; baseline: number; how: string } | undefined {
+  const ns = [...new Set(state.map((s) => s.n))].sort((a, b) => a - b);
+  const hi = ns[ns.length - 1];
+  const lo = ns[ns.length - 2];
+  if (hi === undefined || lo === undefined) return undefined;
+  const per = (kind: Kind) => {
+    const a = state.find((s) => s.kind === kind && s.n === lo);
+    const b = state.find((s) => s.kind === kind && s.n === hi);
+    return a && b ? Math.round((b.exportBytes - a.exportBytes) / (hi - lo)) : Number.NaN;
+  };
+  return { rekko: per("rekko"), baseline: per("baseline"), how: `export bytes (N=${hi} − N=${lo}) / ${hi - lo}` };
+}
