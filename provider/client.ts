@@ -237,7 +237,15 @@ export class RekkoClient {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(request, send);
       if (outcome.kind === "ok") return parseJson(outcome.response.body, request);
-      if (attempt >= this.opts.maxAttempts) throw outcome.error;
+      if (attempt >= this.opts.maxAttempts) {
+        // The last attempt may have acted too (dropped after storing, 5xx after sending): look
+        // once more before giving up, or the webhook would exist with no one holding it.
+        if (reconcile && outcome.sent) {
+          const found = await reconcile().catch(() => undefined);
+          if (found !== undefined) return found;
+        }
+        throw outcome.error;
+      }
       const wait = Math.min(this.opts.maxDelayMs, outcome.delayMs ?? this.backoff(attempt));
       this.opts.onRetry?.({ request, attempt, delayMs: wait, reason: outcome.error.message });
       await this.opts.sleep(wait);

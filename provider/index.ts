@@ -7,6 +7,20 @@ export { type ClientOptions, RekkoClient, type WebhookInfo, type WebhookRegistra
 export { DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_MINUTE, type RawSettings, resolveSettings, type Settings } from "./config";
 export * from "./errors";
 export { EVENT_TYPES, isEventType, type RekkoEventType } from "./events";
+export {
+  type DeleteUnmanagedOptions,
+  type DeleteUnmanagedResult,
+  deleteUnmanagedWebhooks,
+  type FindUnmanagedOptions,
+  type FindUnmanagedResult,
+  findUnmanagedWebhooks,
+  type PendingCreate,
+  type StateInput,
+  type StateWebhooks,
+  type UnmanagedWebhook,
+  WEBHOOK_RESOURCE_TYPE,
+  webhooksInState,
+} from "./orphans";
 export { RekkoWebhookProvider } from "./provider";
 export {
   createWebhookHandler,

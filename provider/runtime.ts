@@ -100,7 +100,10 @@ export async function check(
   try {
     s = settings();
   } catch (err) {
-    return { inputs: news, failures: [{ property: "rekko:baseUrl", reason: (err as Error).message }] };
+    // Name the setting the message is about (every settings message starts with it), not always rekko:baseUrl.
+    const reason = (err as Error).message;
+    const property = /^(rekko:[A-Za-z]+)/.exec(reason)?.[1] ?? "rekko:baseUrl";
+    return { inputs: news, failures: [{ property, reason }] };
   }
   const result = checkInputs(news, { allowLocalReceivers: s.local });
   if (!s.apiKey) result.failures.push({ property: "rekko:apiKey", reason: missingKeyError().message });

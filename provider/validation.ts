@@ -25,6 +25,8 @@ const MIN_SECRET_LENGTH = 16;
 const MAX_SECRET_LENGTH = 1024;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds.
 const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
+/** Invisible and bidirectional formatting characters: a url holding one is not the url its owner sees. */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/;
 const WEBHOOK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function show(value: unknown, max = 80): string {
@@ -102,6 +104,14 @@ export function hostKind(hostname: string): "loopback" | "private" | "public" {
     if (kind) return kind;
     return g5 === 0xffff || nat64 ? "public" : "private";
   }
+  // Other forms that embed an IPv4 address: IPv4-translated ::ffff:0:a.b.c.d (RFC 2765) and
+  // 6to4 2002:aabb:ccdd::/48; a private or loopback one inside makes the address private.
+  const translated = g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g5 === 0;
+  const [, g1 = 0, g2 = 0] = g;
+  const embedded = translated ? [g6, g7] : g0 === 0x2002 ? [g1, g2] : undefined;
+  if (embedded && ipv4Kind(embedded.flatMap((x = 0) => [x >> 8, x & 0xff]))) return "private";
+  // Local-use NAT64 64:ff9b:1::/48 (RFC 8215) and the deprecated site-local fec0::/10 are private too.
+  if ((g0 === 0x64 && g1 === 0xff9b && g2 === 1) || (g0 & 0xffc0) === 0xfec0) return "private";
   if ((g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfe80 || (g0 & 0xff00) === 0xff00) return "private";
   return "public";
 }
@@ -113,6 +123,9 @@ export function urlProblem(value: unknown, ctx: CheckContext): string | undefine
   if (value.length === 0) return `url is empty. ${fix}`;
   if (value.length > MAX_URL_LENGTH) return `url is ${value.length} characters long; the limit is ${MAX_URL_LENGTH}. ${fix}`;
   if (CONTROL_OR_SPACE.test(value)) return `url ${show(value)} contains spaces or control characters. ${fix}`;
+  if (INVISIBLE.test(value)) {
+    return `url ${show(value)} contains invisible or bidirectional formatting characters (zero-width, bidi override, soft hyphen). ${fix}`;
+  }
   let url: URL;
   try {
     url = new URL(value);

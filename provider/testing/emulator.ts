@@ -1,20 +1,22 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  validateHeaderName,
+  validateHeaderValue,
+} from "node:http";
 import type { Socket } from "node:net";
 import { dirname } from "node:path";
+import type { WebhookInfo } from "../client";
 import { EVENT_TYPES, isEventType, type RekkoEventType } from "../events";
 import { hostKind } from "../validation";
 import { defaultPayload } from "./payloads";
 
 /** A stored webhook, secret included (the API never returns it; the control surface does). */
-export interface EmulatedWebhook {
-  webhook_id: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  failure_count: number;
-  created_at: string;
+export interface EmulatedWebhook extends WebhookInfo {
   secret: string;
   /** The owning key, masked. */
   key: string;
@@ -208,6 +210,36 @@ export class RekkoEmulator {
     if (spec.kind === "status" && !(Number.isInteger(spec.status) && (spec.status ?? 0) >= 100 && (spec.status ?? 0) <= 599)) {
       throw new Error("a status fault needs status, an integer from 100 to 599");
     }
+    // Checked here, so a malformed fault is refused (400 over HTTP) instead of breaking every later request.
+    for (const field of ["method", "path"] as const) {
+      if (spec[field] !== undefined && typeof spec[field] !== "string") throw new Error(`fault ${field} must be a string`);
+    }
+    if (spec.random !== undefined && typeof spec.random !== "boolean") throw new Error("fault random must be a boolean");
+    const counts = { latencyMs: [0, 600_000], times: [0, Number.MAX_SAFE_INTEGER], every: [1, Number.MAX_SAFE_INTEGER] } as const;
+    for (const [field, [min, max]] of Object.entries(counts)) {
+      const v = spec[field as keyof typeof counts];
+      const whole = field !== "latencyMs";
+      if (
+        v !== undefined &&
+        !(typeof v === "number" && (whole ? Number.isInteger(v) : Number.isFinite(v)) && v >= min && v <= max)
+      ) {
+        throw new Error(`fault ${field} must be ${whole ? "an integer" : "a number"} from ${min} to ${max}`);
+      }
+    }
+    if (spec.headers !== undefined) {
+      if (!spec.headers || typeof spec.headers !== "object" || Array.isArray(spec.headers)) {
+        throw new Error("fault headers must be an object of header names to string values");
+      }
+      for (const [name, value] of Object.entries(spec.headers)) {
+        try {
+          if (typeof value !== "string") throw new Error("not a string");
+          validateHeaderName(name);
+          validateHeaderValue(name, value);
+        } catch {
+          throw new Error(`fault header ${JSON.stringify(name)} is not a valid HTTP header with a string value`);
+        }
+      }
+    }
     const id = `fault-${++this.faultSeq}`;
     this.faults.push({ ...spec, id, seen: 0, used: 0 });
     return id;
@@ -290,11 +322,18 @@ export class RekkoEmulator {
       if (f.used >= limit) continue;
       f.seen += 1;
       if (f.every && f.seen % f.every !== 0) continue;
-      f.used += 1;
       hits.push(f);
     }
+    // One request gets at most one outcome fault (drop-before, else the first status, else
+    // drop-after) plus its latencies; a fault it overrides is not used up nor logged.
+    const outcome =
+      hits.find((f) => f.kind === "drop-before") ??
+      hits.find((f) => f.kind === "status") ??
+      hits.find((f) => f.kind === "drop-after");
+    const applied = hits.filter((f) => f.kind === "latency" || f === outcome);
+    for (const f of applied) f.used += 1;
     this.faults = this.faults.filter((f) => f.used < (f.times ?? (f.every ? Number.POSITIVE_INFINITY : 1)));
-    return hits;
+    return applied;
   }
 
   private readBody(req: IncomingMessage): Promise<Buffer> {
@@ -415,7 +454,14 @@ export class RekkoEmulator {
     }
     if (item) {
       req.resume();
-      const id = decodeURIComponent(item[1] ?? "");
+      let id: string;
+      try {
+        id = decodeURIComponent(item[1] ?? "");
+      } catch {
+        // A malformed %-escape cannot name a webhook: 404 like any unknown id, not a 500.
+        answer(404, { detail: "Webhook not found" });
+        return;
+      }
       const hook = this.hooks.get(id);
       if (!hook || hook.owner !== owner(key)) {
         answer(404, { detail: "Webhook not found" });

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { RekkoError } from "../errors";
+import { type DeleteUnmanagedResult, deleteUnmanagedWebhooks, type UnmanagedWebhook } from "../orphans";
+
+const usage = `Usage: pulumi-rekko-orphans [--delete] [--url-prefix P]... [--id ID]... [--json] [STATE_FILE...]
+
+Lists the Rekko webhooks registered with your API key that no RekkoWebhook in the given Pulumi
+state holds: what an interrupted \`pulumi up\` can leave behind. Reads \`pulumi stack export\`
+output from the files, or from standard input when none is given (or "-"). Lists only, unless
+--delete is given.
+
+  pulumi stack export | pulumi-rekko-orphans            # list
+  pulumi stack export | pulumi-rekko-orphans --delete   # delete what it lists
+
+Options:
+  --delete             delete the listed webhooks (one DELETE each)
+  --url-prefix P       only webhooks whose url starts with P (repeatable)
+  --id ID              only this webhook (repeatable); it must be unmanaged
+  --allow-empty-state  allow --delete when the state holds no RekkoWebhook and no pending create
+  --json               print the result as JSON
+  -h, --help           this text
+
+Environment: REKKO_API_KEY (required), REKKO_BASE_URL (default https://api.rekko.ai).
+Give the export of every stack that uses the key: another stack's webhooks look unmanaged here.
+Do not run --delete while a deployment of one of those stacks is in progress.
+Exit status: 0 done, 1 API or state error, 2 usage error.`;
+
+class UsageError extends Error {}
+
+function describe(w: UnmanagedWebhook): string {
+  const notes = [
+    ...w.pendingCreates.map((urn) => `same url/events as the interrupted create of ${urn}`),
+    ...w.duplicateOf.map((urn) => `duplicate of managed ${urn}`),
+  ];
+  return `  ${w.webhook_id}  ${w.url}  [${w.events.join(", ")}]  created ${w.created_at || "?"}${notes.length ? `  (${notes.join("; ")})` : ""}`;
+}
+
+function report(r: DeleteUnmanagedResult): string {
+  const lines = [
+    `${r.state.resources.length} RekkoWebhook resource(s) and ${r.state.pendingCreates.length} pending create(s) in the state; ` +
+      `${r.managed.length + r.unmanaged.length} webhook(s) considered at ${r.baseUrl}.`,
+  ];
+  if (r.unmanaged.length === 0) lines.push("No unmanaged webhooks: every registered webhook is held by the state.");
+  else {
+    lines.push(`${r.unmanaged.length} webhook(s) registered but not in the state:`);
+    lines.push(...r.unmanaged.map(describe));
+  }
+  if (r.missing.length > 0) {
+    lines.push(
+      `${r.missing.length} id(s) in the state are no longer registered (\`pulumi refresh\` drops them): ${r.missing.join(", ")}`,
+    );
+  }
+  if (r.dryRun) {
+    if (r.deleted.length > 0) lines.push(`Nothing deleted. Run again with --delete to delete the ${r.deleted.length} listed.`);
+  } else {
+    if (r.deleted.length > 0) lines.push(`Deleted ${r.deleted.length}: ${r.deleted.join(", ")}`);
+    if (r.alreadyGone.length > 0) lines.push(`Already gone: ${r.alreadyGone.join(", ")}`);
+    for (const f of r.failed) lines.push(`Failed to delete ${f.id}: ${f.error}`);
+  }
+  return lines.join("\n");
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parse = () =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        delete: { type: "boolean", default: false },
+        "url-prefix": { type: "string", multiple: true },
+        id: { type: "string", multiple: true },
+        "allow-empty-state": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const files = positionals.length > 0 ? positionals : ["-"];
+  if (files.includes("-") && process.stdin.isTTY) {
+    throw new UsageError("no state given: pipe `pulumi stack export` into this command, or name an export file.");
+  }
+  const states: string[] = [];
+  for (const file of files) {
+    try {
+      // Standard input is read as a stream: readFileSync(0) can fail with EAGAIN on a pipe.
+      states.push(file === "-" ? await readStdin() : readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new UsageError(`cannot read ${file === "-" ? "standard input" : file}: ${(err as Error).message}`);
+    }
+  }
+  const result = await deleteUnmanagedWebhooks({
+    state: states,
+    dryRun: !values.delete,
+    allowEmptyState: values["allow-empty-state"] ?? false,
+    ...(values["url-prefix"] ? { urlPrefixes: values["url-prefix"] } : {}),
+    ...(values.id ? { ids: values.id } : {}),
+  });
+  if (values.json) {
+    const { state, ...rest } = result;
+    console.log(JSON.stringify({ ...rest, state: { ...state, ids: [...state.ids] } }, null, 2));
+  } else console.log(report(result));
+  return result.failed.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    if (err instanceof UsageError) {
+      console.error(`pulumi-rekko-orphans: ${err.message}\n\n${usage}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`pulumi-rekko-orphans: ${err instanceof RekkoError ? err.message : String(err.message ?? err)}`);
+      process.exitCode = 1;
+    }
+  },
+);

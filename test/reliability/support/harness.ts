@@ -1,0 +1,589 @@
+/**
+ * The rig of the reliability suites: a local emulator, the reliability Pulumi project on a
+ * file backend, and the real `pulumi` CLI spawned directly (own process group, both output
+ * streams and the engine event log captured, so every printed line can be searched for leaks
+ * and the CLI can be interrupted by pid).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { RekkoEventType } from "../../../provider/events";
+import { type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../../provider/testing";
+import { openProject, type TestProject, toolchainDir, WORK } from "../../support/engine";
+
+/** The type token of the webhook resource in state. */
+export const WEBHOOK_TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
+/** The Pulumi project of these suites: webhooks declared from the `hooks` config, each with its own secret. */
+export const PROJECT_DIR = join(__dirname, "..", "project");
+
+/** A declared webhook with its random signing secret. */
+export interface DeclaredHook {
+  name: string;
+  url: string;
+  events: RekkoEventType[];
+  secret: string;
+}
+
+const EVENT_SETS: RekkoEventType[][] = [
+  ["whale_alert"],
+  ["price_shift", "whale_alert"],
+  ["analysis_complete"],
+  ["price_shift", "whale_alert", "analysis_complete"],
+  ["price_shift"],
+];
+
+/** `count` webhooks with distinct loopback urls, varied events and random 43-character secrets. */
+export function declareHooks(count: number, prefix = "h"): DeclaredHook[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}${i}`,
+    url: `http://127.0.0.1:9/rekko/${prefix}${i}`,
+    events: [...(EVENT_SETS[i % EVENT_SETS.length] ?? ["whale_alert"])],
+    secret: `whsec_${randomBytes(27).toString("base64url")}`,
+  }));
+}
+
+/** One CLI run. */
+export interface CliResult {
+  args: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The engine event log (JSON lines), when one was written. */
+  events: string;
+  ms: number;
+  /** Processes the CLI started that were still alive `lingerMs` after it exited (then killed by pid). */
+  lingering: string[];
+}
+
+/** Options of {@link Rig.run}. */
+export interface RunOptions {
+  /** Text written to the CLI's standard input. */
+  input?: string;
+  /** Kill the run (its whole process group) after this long. Default 15 minutes. */
+  timeoutMs?: number;
+  /** Called with the CLI's child process once it started (to interrupt it). */
+  onStart?: (child: ChildProcess) => void;
+  /** Do not write the engine event log (written for up, preview, refresh and destroy by default). */
+  noEventLog?: boolean;
+  /** Extra environment. */
+  env?: Record<string, string>;
+  /** How long processes the CLI started may outlive it before they are killed. Default 10 s. */
+  lingerMs?: number;
+}
+
+/** API requests of the emulator's log, by outcome. */
+export interface RequestFigures {
+  requests: number;
+  /** Answers injected by a status fault, by status. */
+  injected: Record<string, number>;
+  /** Connections dropped by a fault (drop-after / drop-before). */
+  drops: number;
+  /** Requests delayed by a latency fault. */
+  delayed: number;
+  /** 429s of the emulator's own rate limit (not injected). */
+  rateLimited: number;
+  /** Failed attempts (dropped, 429, 5xx) that the client had to retry or reconcile. */
+  retries: number;
+}
+
+let rigSeq = 0;
+
+/** Counts the API requests of a slice of the emulator's log. */
+export function requestFigures(log: LoggedRequest[]): RequestFigures {
+  const api = log.filter((r) => r.path.startsWith("/v1/"));
+  const injected: Record<string, number> = {};
+  let drops = 0;
+  let delayed = 0;
+  let rateLimited = 0;
+  let retries = 0;
+  for (const r of api) {
+    if (r.faults.includes("latency")) delayed++;
+    if (r.faults.includes("status")) injected[r.status] = (injected[r.status] ?? 0) + 1;
+    else if (r.status === 429) rateLimited++;
+    if (r.status === 0) drops++;
+    if (r.status === 0 || r.status === 429 || r.status >= 500) retries++;
+  }
+  return { requests: api.length, injected, drops, delayed, rateLimited, retries };
+}
+
+/** Faults injected (status answers and drops) in a figures record. */
+export function faultCount(f: RequestFigures): number {
+  return Object.values(f.injected).reduce((a, b) => a + b, 0) + f.drops;
+}
+
+/** `503×7 429×5 drop×2`: the injected faults, for summaries. */
+export function faultText(f: RequestFigures): string {
+  const parts = Object.entries(f.injected).map(([s, n]) => `${s}×${n}`);
+  if (f.drops) parts.push(`drop×${f.drops}`);
+  return parts.length ? parts.join(" ") : "none";
+}
+
+/**
+ * An emulator plus a copy of the reliability project on its own file backend. Every CLI
+ * line (stdout, stderr, engine events) is kept in {@link printed} for the leak scan.
+ */
+export class Rig {
+  /** Everything every CLI run printed (stdout and stderr). */
+  readonly printed: string[] = [];
+  /** Every engine event log (what the Automation API's `onEvent` gets). */
+  readonly eventLogs: string[] = [];
+  /** Every secret ever declared on this rig. */
+  readonly secrets = new Map<string, string>();
+  private hooks: DeclaredHook[] = [];
+  private readonly eventDir: string;
+  private runSeq = 0;
+  private readonly opened = Date.now();
+
+  private constructor(
+    readonly emu: RekkoEmulator,
+    readonly project: TestProject,
+  ) {
+    this.eventDir = join(WORK, "reliability", `events-${process.pid}-${++rigSeq}`);
+    mkdirSync(this.eventDir, { recursive: true });
+  }
+
+  /** Starts an emulator and opens a fresh copy of the project with `rekko:*` config set. */
+  static async open(options: { emulator?: EmulatorOptions; hooks?: DeclaredHook[] } = {}): Promise<Rig> {
+    const emu = await RekkoEmulator.start(options.emulator);
+    let project: TestProject | undefined;
+    try {
+      project = await openProject(PROJECT_DIR);
+      const rig = new Rig(emu, project);
+      await rig.configSet("rekko:baseUrl", emu.url, false);
+      await rig.configSet("rekko:apiKey", emu.apiKey, true);
+      await rig.declare(options.hooks ?? []);
+      return rig;
+    } catch (err) {
+      if (project) rmSync(project.dir, { recursive: true, force: true });
+      await emu.stop();
+      throw err;
+    }
+  }
+
+  /** The declared webhooks. */
+  get declared(): DeclaredHook[] {
+    return this.hooks.map((h) => ({ ...h, events: [...h.events] }));
+  }
+
+  /** Sets one config value, passing it on standard input (never on the command line). */
+  async configSet(key: string, value: string, secret: boolean): Promise<void> {
+    const r = await this.run(["config", "set", key, ...(secret ? ["--secret"] : ["--plaintext"])], {
+      input: value,
+      noEventLog: true,
+    });
+    if (r.code !== 0) throw new Error(`pulumi config set ${key} failed (${r.code}): ${r.stderr}`);
+  }
+
+  /** Declares the webhooks of the next `up` (config `hooks` and the secret `hookSecrets`). */
+  async declare(hooks: DeclaredHook[]): Promise<void> {
+    this.hooks = hooks.map((h) => ({ ...h, events: [...h.events] }));
+    for (const h of hooks) this.secrets.set(h.name, h.secret);
+    await this.configSet("hooks", JSON.stringify(hooks.map(({ secret: _s, ...h }) => h)), false);
+    await this.configSet("hookSecrets", JSON.stringify(Object.fromEntries(hooks.map((h) => [h.name, h.secret]))), true);
+  }
+
+  /**
+   * Runs the toolchain's `pulumi` in the project (stack `dev`, non-interactive), in its own
+   * process group; on timeout the group is killed. After the CLI exits, processes left in its
+   * group (a provider orphaned by SIGKILL) get 60 s to finish, then are killed.
+   */
+  run(args: string[], options: RunOptions = {}): Promise<CliResult> {
+    const ws = this.project.stack.workspace;
+    const eventLog = join(this.eventDir, `run-${++this.runSeq}.jsonl`);
+    const operation = ["up", "preview", "refresh", "destroy"].includes(args[0] ?? "") && !options.noEventLog;
+    const full = [...args, "--stack", "dev", "--non-interactive", ...(operation ? ["--event-log", eventLog] : [])];
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(join(toolchainDir(), "pulumi"), full, {
+        cwd: ws.workDir,
+        // PULUMI_DEBUG_COMMANDS enables --event-log (as the Automation API does).
+        env: { ...process.env, ...ws.envVars, PULUMI_DEBUG_COMMANDS: "true", ...options.env },
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: true,
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (c: Buffer) => out.push(c));
+      child.stderr.on("data", (c: Buffer) => err.push(c));
+      child.stdin.end(options.input ?? "");
+      // The language host and the provider start process groups of their own: track every
+      // descendant while the CLI runs, so none outlives the run unnoticed.
+      const family = new Map<number, string>();
+      const watch = setInterval(() => descendants(child.pid, family), 200);
+      const timer = setTimeout(
+        () => {
+          descendants(child.pid, family);
+          killProcesses(family);
+          killGroup(child.pid);
+        },
+        options.timeoutMs ?? 15 * 60_000,
+      );
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        clearInterval(watch);
+        reject(e);
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        clearInterval(watch);
+        void settle(child.pid, family, options.lingerMs ?? 10_000).then((lingering) => {
+          const stdout = Buffer.concat(out).toString("utf8");
+          const stderr = Buffer.concat(err).toString("utf8");
+          const events = existsSync(eventLog) ? readFileSync(eventLog, "utf8") : "";
+          this.printed.push(stdout, stderr);
+          if (events) this.eventLogs.push(events);
+          resolve({ args: full, code, signal, stdout, stderr, events, ms: Date.now() - started, lingering });
+        });
+      });
+      options.onStart?.(child);
+    });
+  }
+
+  up(extra: string[] = [], options?: RunOptions): Promise<CliResult> {
+    return this.run(["up", "--yes", "--skip-preview", ...extra], options);
+  }
+  refresh(extra: string[] = [], options?: RunOptions): Promise<CliResult> {
+    return this.run(["refresh", "--yes", "--skip-preview", ...extra], options);
+  }
+  destroy(extra: string[] = [], options?: RunOptions): Promise<CliResult> {
+    return this.run(["destroy", "--yes", "--skip-preview", ...extra], options);
+  }
+
+  /** The real `pulumi stack export` (secrets stay encrypted). */
+  async exportText(): Promise<string> {
+    const r = await this.run(["stack", "export"], { noEventLog: true });
+    if (r.code !== 0) throw new Error(`pulumi stack export failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** The webhook resources of the state and its pending operations, from `pulumi stack export`. */
+  async state(): Promise<{ ids: string[]; urns: string[]; pending: { type: string; urn: string }[]; text: string }> {
+    const text = await this.exportText();
+    const deployment = (JSON.parse(text) as { deployment?: Record<string, unknown> }).deployment ?? {};
+    const resources = (deployment.resources ?? []) as { type: string; urn: string; id?: string }[];
+    const hooks = resources.filter((r) => r.type === WEBHOOK_TYPE);
+    const pending = ((deployment.pending_operations ?? []) as { type: string; resource: { urn: string } }[]).map((p) => ({
+      type: p.type,
+      urn: p.resource.urn,
+    }));
+    return { ids: hooks.map((r) => r.id ?? ""), urns: hooks.map((r) => r.urn), pending, text };
+  }
+
+  /**
+   * Compares what the emulator holds with the declaration: exactly one webhook per declared
+   * one, with its url, events (as a set) and secret, and the state holding exactly those ids.
+   */
+  async verify(stateIds?: string[]): Promise<{ expected: number; found: number; orphans: number; problems: string[] }> {
+    const held = this.emu.webhooks();
+    const problems: string[] = [];
+    const byUrl = new Map<string, typeof held>();
+    for (const w of held) byUrl.set(w.url, [...(byUrl.get(w.url) ?? []), w]);
+    for (const h of this.hooks) {
+      const matches = byUrl.get(h.url) ?? [];
+      if (matches.length !== 1) {
+        problems.push(`${h.name}: ${matches.length} webhooks registered for ${h.url}`);
+        continue;
+      }
+      const w = matches[0];
+      if (!w) continue;
+      if (new Set(w.events).size !== h.events.length || !h.events.every((e) => w.events.includes(e))) {
+        problems.push(`${h.name}: events [${w.events.join(",")}], declared [${h.events.join(",")}]`);
+      }
+      if (w.secret !== h.secret) problems.push(`${h.name}: the registered secret differs from the declared one`);
+    }
+    const declaredUrls = new Set(this.hooks.map((h) => h.url));
+    const strays = held.filter((w) => !declaredUrls.has(w.url));
+    if (strays.length) problems.push(`${strays.length} registered webhooks are not declared`);
+    const ids = stateIds ?? (await this.state()).ids;
+    const heldIds = new Set(held.map((w) => w.webhook_id));
+    const orphans = held.filter((w) => !ids.includes(w.webhook_id)).length;
+    if (orphans) problems.push(`${orphans} registered webhooks are not in the state (orphans)`);
+    const ghosts = ids.filter((id) => !heldIds.has(id));
+    if (ghosts.length) problems.push(`${ghosts.length} state ids are not registered: ${ghosts.join(", ")}`);
+    return { expected: this.hooks.length, found: held.length, orphans, problems };
+  }
+
+  /** Index into the emulator's log, to take figures of what follows. */
+  mark(): number {
+    return this.emu.requests().length;
+  }
+  /** Figures of the API requests since `mark`. */
+  figures(mark: number): RequestFigures {
+    return requestFigures(this.emu.requests().slice(mark));
+  }
+
+  /**
+   * What the leak scan searches: the real `pulumi stack export`, every line the CLI printed
+   * (provider messages included), the engine event logs, the emulator's request log (in
+   * memory and over its HTTP control surface), every file of the file backend (checkpoints,
+   * history, backups), the project's files (config) and the CLI's log directory.
+   */
+  async haystacks(): Promise<Record<string, string>> {
+    const requests = await fetch(`${this.emu.url}/_emulator/requests`).then((r) => r.text());
+    return {
+      "pulumi stack export": await this.exportText(),
+      "CLI output": this.printed.join("\n"),
+      "engine event log": this.eventLogs.join("\n"),
+      "emulator request log": `${JSON.stringify(this.emu.requests())}\n${requests}`,
+      "state backend files": readTree(this.project.backend),
+      "project files": readTree(this.project.dir, (p) => !p.includes("node_modules") && !p.startsWith(this.project.backend)),
+      "pulumi log directory": readTree(join(WORK, "pulumi-home", "logs"), (p) => statSync(p).mtimeMs >= this.opened - 1000),
+    };
+  }
+
+  /** The secrets the leak scan looks for: the API key and every webhook secret declared. */
+  needles(): Record<string, string> {
+    const needles: Record<string, string> = { "API key": this.emu.apiKey };
+    for (const [name, secret] of this.secrets) needles[`secret of ${name}`] = secret;
+    return needles;
+  }
+
+  /** Searches every haystack for every needle. */
+  async leaks(extra: Record<string, string> = {}): Promise<Leak[]> {
+    return findLeaks({ ...(await this.haystacks()), ...extra }, this.needles());
+  }
+
+  /** Destroys what is left (no faults), stops the emulator and removes the project copy. */
+  async close(): Promise<void> {
+    try {
+      this.emu.clearFaults();
+      this.emu.setRateLimit(0);
+      await this.destroy().catch(() => undefined);
+    } finally {
+      await this.emu.stop();
+      rmSync(this.project.dir, { recursive: true, force: true });
+      rmSync(this.eventDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** A plain-text hit of a secret: which one, where, and masked context. */
+export interface Leak {
+  what: string;
+  where: string;
+  context: string;
+  /**
+   * True when the hit is inside the Node.js SDK's own debug diagnostic `RegisterResource RPC
+   * finished: … resp: <outputs>`, which prints every secret output in clear (upstream, see
+   * docs/RELIABILITY.md); the CLI shows it only with `--debug` or `-v=3` and above.
+   */
+  sdkDebug: boolean;
+}
+
+const SDK_DEBUG = "RegisterResource RPC finished: resource:";
+const MESSAGE_STARTS = ["debug: ", "info: ", "warning: ", "error: ", '"message":"', '"msg":"'];
+
+/** True when the nearest message start before `at` is the SDK's RegisterResource debug line. */
+function inSdkDebugLine(text: string, at: number): boolean {
+  let start = -1;
+  let marker = "";
+  for (const m of MESSAGE_STARTS) {
+    const i = text.lastIndexOf(m, at);
+    if (i > start) {
+      start = i;
+      marker = m;
+    }
+  }
+  if (start < 0) return false;
+  const rest = text.slice(start + marker.length, start + marker.length + 200).replace(/^eventSink::Debug\(<\{%reset%\}>/, "");
+  return rest.startsWith(SDK_DEBUG);
+}
+
+/** Every plain-text occurrence of each needle in each haystack; the context masks the needle. */
+export function findLeaks(haystacks: Record<string, string>, needles: Record<string, string>): Leak[] {
+  const leaks: Leak[] = [];
+  for (const [where, text] of Object.entries(haystacks)) {
+    for (const [what, needle] of Object.entries(needles)) {
+      if (!needle) continue;
+      let at = text.indexOf(needle);
+      while (at >= 0) {
+        const context = `${text.slice(Math.max(0, at - 80), at)}<${what}>${text.slice(at + needle.length, at + needle.length + 40)}`;
+        leaks.push({ what, where, context: context.replace(/\s+/g, " "), sdkDebug: inSdkDebugLine(text, at) });
+        at = text.indexOf(needle, at + needle.length);
+      }
+    }
+  }
+  return leaks;
+}
+
+/** Every file under `dir`, gzip files decompressed (binary files too: a secret would show in clear). */
+export function readTree(dir: string, keep: (path: string) => boolean = () => true): string {
+  if (!existsSync(dir)) return "";
+  const parts: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (!keep(p)) continue;
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && st.size < 64 * 1024 * 1024) {
+        const raw = readFileSync(p);
+        let text = raw.toString("latin1");
+        // gzip (the CLI's command logs, compressed state): a compressed secret is not hidden.
+        if (raw[0] === 0x1f && raw[1] === 0x8b) {
+          try {
+            text = gunzipSync(raw).toString("utf8");
+          } catch {
+            // not gzip after all
+          }
+        }
+        parts.push(`== ${p}\n${text}`);
+      }
+    }
+  };
+  walk(dir);
+  return parts.join("\n");
+}
+
+/** `/proc/<pid>/stat` fields: parent pid and start time (to tell a reused pid apart). */
+function procStat(pid: number): { ppid: number; start: string; name: string } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = text.lastIndexOf(")");
+    const fields = text.slice(close + 2).split(" ");
+    if (fields[0] === "Z") return undefined; // a zombie is gone already
+    return { ppid: Number(fields[1]), start: fields[19] ?? "", name: text.slice(text.indexOf("(") + 1, close) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds every live descendant of `root` to `family` (pid → start time and name). */
+function descendants(root: number | undefined, family: Map<number, string>): void {
+  if (!root) return;
+  const children = new Map<number, number[]>();
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc");
+  } catch {
+    return; // no /proc (not Linux): processes are not tracked
+  }
+  for (const name of pids) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const st = procStat(pid);
+    if (st) children.set(st.ppid, [...(children.get(st.ppid) ?? []), pid]);
+  }
+  const queue = [root, ...family.keys()];
+  while (queue.length) {
+    const pid = queue.shift() as number;
+    for (const c of children.get(pid) ?? []) {
+      const st = procStat(c);
+      if (!st) continue;
+      const known = family.get(c);
+      // The start time identifies the process (an exec, like the provider's shell script
+      // becoming node, keeps it); the name is refreshed for the report.
+      if (known !== undefined && known.split(":")[0] !== st.start) continue;
+      family.set(c, `${st.start}:${st.name}`);
+      if (known === undefined) queue.push(c);
+    }
+  }
+}
+
+function alive(pid: number, id: string): boolean {
+  const st = procStat(pid);
+  return st !== undefined && st.start === id.split(":")[0];
+}
+
+/** SIGKILL, by pid, to the tracked processes that are still the same processes. */
+function killProcesses(family: Map<number, string>): string[] {
+  const killed: string[] = [];
+  for (const [pid, id] of family) {
+    if (!alive(pid, id)) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed.push(`${pid} ${id.split(":").slice(1).join(":")}`);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
+/** SIGKILL to the process group the rig started (the CLI is its leader). */
+function killGroup(pgid: number | undefined): void {
+  if (!pgid) return;
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits up to `waitMs` for every process the CLI started to exit, then kills the rest; returns those. */
+async function settle(pgid: number | undefined, family: Map<number, string>, waitMs: number): Promise<string[]> {
+  const until = Date.now() + waitMs;
+  const left = () => [...family].some(([pid, id]) => alive(pid, id));
+  while (left() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const killed = killProcesses(family);
+  killGroup(pgid);
+  return killed;
+}
+
+/** Resolves once `check` is true (polled every 25 ms), or rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Resolves once the emulator has seen no API request for `quietMs`. */
+export async function quiet(emu: RekkoEmulator, quietMs = 2000, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let count = emu.requests().length;
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > end) throw new Error("the emulator kept receiving requests");
+    await new Promise((r) => setTimeout(r, 100));
+    const now = emu.requests().length;
+    if (now !== count) {
+      count = now;
+      since = Date.now();
+    }
+  }
+}
+
+/** Adds up the figures of several phases. */
+export function sumFigures(list: RequestFigures[]): RequestFigures {
+  const total: RequestFigures = { requests: 0, injected: {}, drops: 0, delayed: 0, rateLimited: 0, retries: 0 };
+  for (const f of list) {
+    total.requests += f.requests;
+    total.drops += f.drops;
+    total.delayed += f.delayed;
+    total.rateLimited += f.rateLimited;
+    total.retries += f.retries;
+    for (const [k, v] of Object.entries(f.injected)) total.injected[k] = (total.injected[k] ?? 0) + v;
+  }
+  return total;
+}
+
+/** The detail line of one phase of a suite (indented under the suite's summary line). */
+export function phaseLine(
+  phase: string,
+  f: { operations: number; figures: RequestFigures; expected: number; found: number; ms: number; ok: boolean; extra?: string },
+): string {
+  return (
+    `    ${phase}: operations=${f.operations} requests=${f.figures.requests} ` +
+    `faults=${faultCount(f.figures)} (${faultText(f.figures)}; delayed=${f.figures.delayed}; rate-limited=${f.figures.rateLimited}) ` +
+    `retries=${f.figures.retries} webhooks expected=${f.expected} found=${f.found} time=${(f.ms / 1000).toFixed(1)}s ` +
+    `${f.extra ? `${f.extra} ` : ""}${f.ok ? "ok" : "FAILED"}`
+  );
+}
+
+/** The one-line summary of a suite. */
+export function suiteLine(
+  suite: string,
+  f: { operations: string; figures: RequestFigures; webhooks: string; leaks: number; ms: number; ok: boolean; extra?: string },
+): string {
+  return (
+    `[reliability] ${suite}: operations=${f.operations} faults=${faultCount(f.figures)} (${faultText(f.figures)}; ` +
+    `delayed=${f.figures.delayed}; rate-limited=${f.figures.rateLimited}) retries=${f.figures.retries} ` +
+    `webhooks ${f.webhooks} leaks=${f.leaks}${f.extra ? ` ${f.extra}` : ""} time=${(f.ms / 1000).toFixed(0)}s ${f.ok ? "PASS" : "FAIL"}`
+  );
+}
