@@ -143,6 +143,34 @@ function describeFailure(details: { counterexample: unknown; errorInstance?: unk
   return `${error.slice(0, 600)} (seed ${details.seed}, counterexample ${example.slice(0, 600)})`;
 }
 
+/** What one property run measured, for {@link finish}. */
+interface RunContext {
+  runs: number;
+  seed: number;
+  outcomes: Record<string, number>;
+  tracker: { stop: () => number };
+  started: number;
+}
+
+/** The report of one `fc.check` run: its failure (if any) as a problem, unhandled rejections, time. */
+async function finish(
+  name: string,
+  label: string,
+  result: { failed: boolean } & Parameters<typeof describeFailure>[0],
+  ctx: RunContext,
+): Promise<FuzzReport> {
+  await settle();
+  return {
+    name,
+    runs: ctx.runs,
+    seed: ctx.seed,
+    outcomes: ctx.outcomes,
+    problems: result.failed ? [`${label}: ${describeFailure(result)}`] : [],
+    unhandledRejections: ctx.tracker.stop(),
+    ms: Date.now() - ctx.started,
+  };
+}
+
 /** The checks every check failure list must pass; returns what is wrong. */
 function failureProblems(
   news: Record<string, unknown>,
@@ -269,17 +297,7 @@ export async function fuzzRuntimeCheck(runs: number, seed: number): Promise<Fuzz
       }),
       { numRuns: runs, seed },
     );
-    await settle();
-    const problems = result.failed ? [`runtime check: ${describeFailure(result)}`] : [];
-    return {
-      name: "check: runtime.check",
-      runs,
-      seed,
-      outcomes,
-      problems,
-      unhandledRejections: tracker.stop(),
-      ms: Date.now() - started,
-    };
+    return finish("check: runtime.check", "runtime check", result, { runs, seed, outcomes, tracker, started });
   } finally {
     rt.configure({});
     if (saved.key !== undefined) process.env.REKKO_API_KEY = saved.key;
@@ -366,17 +384,7 @@ export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzRepo
     }),
     { numRuns: runs, seed },
   );
-  await settle();
-  const problems = result.failed ? [`processDelivery: ${describeFailure(result)}`] : [];
-  return {
-    name: "receiver: processDelivery",
-    runs,
-    seed,
-    outcomes,
-    problems,
-    unhandledRejections: tracker.stop(),
-    ms: Date.now() - started,
-  };
+  return finish("receiver: processDelivery", "processDelivery", result, { runs, seed, outcomes, tracker, started });
 }
 
 /** A raw HTTP request (no URL normalisation); resolves with status, headers and body, or the client error. */
@@ -445,17 +453,13 @@ export async function fuzzReceiverHttp(runs: number, seed: number): Promise<Fuzz
       ),
       { numRuns: runs, seed },
     );
-    await settle();
-    const problems = result.failed ? [`createWebhookHandler over HTTP: ${describeFailure(result)}`] : [];
-    return {
-      name: "receiver: createWebhookHandler over HTTP",
+    return finish("receiver: createWebhookHandler over HTTP", "createWebhookHandler over HTTP", result, {
       runs,
       seed,
       outcomes,
-      problems,
-      unhandledRejections: tracker.stop(),
-      ms: Date.now() - started,
-    };
+      tracker,
+      started,
+    });
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
@@ -611,20 +615,17 @@ export async function fuzzEmulator(runs: number, seed: number): Promise<FuzzRepo
       }),
       { numRuns: runs, seed },
     );
-    await settle();
-    const problems = result.failed ? [`emulator over HTTP: ${describeFailure(result)}`] : [];
-    const alive = await raw(port, "GET", "/v1/webhooks", { authorization: `Bearer ${key}` }, undefined);
-    if ("error" in alive || alive.status !== 200)
-      problems.push(`the emulator does not answer a plain list after the run: ${JSON.stringify(alive)}`);
-    return {
-      name: "emulator: HTTP endpoints",
+    const report = await finish("emulator: HTTP endpoints", "emulator over HTTP", result, {
       runs,
       seed,
       outcomes,
-      problems,
-      unhandledRejections: tracker.stop(),
-      ms: Date.now() - started,
-    };
+      tracker,
+      started,
+    });
+    const alive = await raw(port, "GET", "/v1/webhooks", { authorization: `Bearer ${key}` }, undefined);
+    if ("error" in alive || alive.status !== 200)
+      report.problems.push(`the emulator does not answer a plain list after the run: ${JSON.stringify(alive)}`);
+    return report;
   } finally {
     await emu.stop();
   }
