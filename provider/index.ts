@@ -1,12 +1,35 @@
 /**
  * pulumi-rekko: Rekko AI webhooks as Pulumi resources, with signing secrets and
  * delivery verification.
+ *
+ * The public surface, by purpose (docs/API.md lists it):
+ * - resources: {@link RekkoWebhook}, {@link RekkoWebhookWithSecret} and their provider;
+ * - the API client and settings: {@link RekkoClient}, {@link resolveSettings};
+ * - errors: {@link RekkoError} and one subclass per stable `code`;
+ * - events: {@link EVENT_TYPES};
+ * - orphan webhooks: {@link findUnmanagedWebhooks}, {@link deleteUnmanagedWebhooks};
+ * - receiving: {@link verifySignature}, {@link createWebhookHandler} (also, without the Pulumi
+ *   SDK, from `pulumi-rekko/receiver`).
  * @packageDocumentation
  */
-export { type ClientOptions, RekkoClient, type WebhookInfo, type WebhookRegistration } from "./client";
-export { DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_MINUTE, type RawSettings, resolveSettings, type Settings } from "./config";
-export * from "./errors";
-export { EVENT_TYPES, isEventType, type RekkoEventType } from "./events";
+export { type ClientOptions, RekkoClient, type WebhookInfo, type WebhookRegistration } from "./core/client";
+export {
+  RekkoAuthenticationError,
+  RekkoConfigError,
+  RekkoConflictError,
+  RekkoError,
+  type RekkoErrorCode,
+  type RekkoErrorDetails,
+  type RekkoFieldError,
+  RekkoNetworkError,
+  RekkoNotFoundError,
+  RekkoPlanError,
+  RekkoRateLimitError,
+  RekkoResponseError,
+  RekkoServerError,
+  RekkoValidationError,
+} from "./core/errors";
+export { EVENT_TYPES, isEventType, type RekkoEventType } from "./core/events";
 export {
   type DeleteUnmanagedOptions,
   type DeleteUnmanagedResult,
@@ -20,8 +43,18 @@ export {
   type UnmanagedWebhook,
   WEBHOOK_RESOURCE_TYPE,
   webhooksInState,
-} from "./orphans";
-export { RekkoWebhookProvider } from "./provider";
+} from "./core/orphans";
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_REQUESTS_PER_MINUTE,
+  type RawSettings,
+  resolveSettings,
+  type Settings,
+} from "./core/settings";
+export { VERSION } from "./core/version";
+export { RekkoWebhookProvider } from "./dynamic/provider";
+export { RekkoWebhook, type RekkoWebhookArgs } from "./dynamic/webhook";
+export { RekkoWebhookWithSecret, type RekkoWebhookWithSecretArgs } from "./dynamic/withSecret";
 export {
   createWebhookHandler,
   type DeliveryResult,
@@ -29,8 +62,5 @@ export {
   type ReceiverOptions,
   type RekkoEvent,
   SeenBodies,
-} from "./receiver";
-export { type RawBody, SIGNATURE_HEADER, signPayload, verifySignature } from "./signature";
-export { VERSION } from "./version";
-export { RekkoWebhook, type RekkoWebhookArgs } from "./webhook";
-export { RekkoWebhookWithSecret, type RekkoWebhookWithSecretArgs } from "./withSecret";
+} from "./receiver/node";
+export { type RawBody, SIGNATURE_HEADER, signPayload, verifySignature } from "./receiver/signature";

@@ -74,7 +74,7 @@ async function startEmulator(detached: boolean): Promise<Emulator> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      join(ROOT, "dist", "provider", "testing", "cli.js"),
+      join(ROOT, "dist", "provider", "cli", "emulator.js"),
       "--port",
       "0",
       "--api-key",

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { RekkoError } from "../errors";
-import { type DeleteUnmanagedResult, deleteUnmanagedWebhooks, type UnmanagedWebhook } from "../orphans";
+import { RekkoError } from "../core/errors";
+import { type DeleteUnmanagedResult, deleteUnmanagedWebhooks, type UnmanagedWebhook } from "../core/orphans";
 
 const usage = `Usage: pulumi-rekko-orphans [--delete] [--url-prefix P]... [--id ID]... [--json] [STATE_FILE...]
 

@@ -10,9 +10,9 @@ import {
 } from "node:http";
 import type { Socket } from "node:net";
 import { dirname } from "node:path";
-import type { WebhookInfo } from "../client";
-import { EVENT_TYPES, isEventType, type RekkoEventType } from "../events";
-import { hostKind } from "../validation";
+import type { WebhookInfo } from "../core/client";
+import { EVENT_TYPES, isEventType, type RekkoEventType } from "../core/events";
+import { hostKind } from "../core/hosts";
 import { defaultPayload } from "./payloads";
 
 /** A stored webhook, secret included (the API never returns it; the control surface does). */

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 
-export { signPayload } from "../signature";
+export { signPayload } from "../receiver/signature";
 export {
   type DeliveryReport,
   type EmulatedWebhook,

@@ -1,4 +1,4 @@
-import type { RekkoEventType } from "../events";
+import type { RekkoEventType } from "../core/events";
 
 /** Realistic documented payload fields per event type, used when a trigger leaves them out. */
 export function defaultPayload(type: RekkoEventType, now = new Date()): Record<string, unknown> {

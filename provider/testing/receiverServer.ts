@@ -5,7 +5,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createWebhookHandler } from "../receiver";
+import { createWebhookHandler } from "../receiver/node";
 
 const [secretsFile, logFile, portFile] = process.argv.slice(2);
 if (!secretsFile || !logFile || !portFile) {

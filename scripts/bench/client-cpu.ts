@@ -8,7 +8,7 @@
  */
 import { request } from "node:http";
 import { performance } from "node:perf_hooks";
-import { RekkoClient } from "../../provider/client";
+import { RekkoClient } from "../../provider/core/client";
 import { RekkoEmulator } from "../../provider/testing";
 
 const N = 100;

@@ -113,10 +113,10 @@ describe("the packed package, installed into a fresh project outside the source 
       "README.md",
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
-      "dist/provider/runtime.js",
+      "dist/provider/dynamic/runtime.js",
       "dist/provider/testing/index.js",
       "dist/provider/testing/index.d.ts",
-      "dist/provider/testing/cli.js",
+      "dist/provider/cli/emulator.js",
     ]);
     const unwanted = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts))$/.test(f));
     expect(unwanted).to.deep.equal([]);
@@ -125,7 +125,7 @@ describe("the packed package, installed into a fresh project outside the source 
   it("resolves only the exported entry points, the way a consumer does", () => {
     const script = `
       const r = (m) => { try { require(m); return "ok"; } catch (e) { return e.code; } };
-      console.log(JSON.stringify([r("pulumi-rekko"), r("pulumi-rekko/testing"), r("pulumi-rekko/dist/provider/client.js")]));`;
+      console.log(JSON.stringify([r("pulumi-rekko"), r("pulumi-rekko/testing"), r("pulumi-rekko/dist/provider/core/client.js")]));`;
     const out = execFileSync(join(ROOT, "node_modules", ".bin", "node"), ["-e", script], {
       cwd: join(dir, "app"),
       encoding: "utf8",

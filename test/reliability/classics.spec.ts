@@ -5,15 +5,15 @@
  * credentials, bad event lists, wrong types, and the preview sentinel in every position.
  */
 import { expect } from "chai";
-import { diffWebhook } from "../../provider/diff";
-import { processDelivery } from "../../provider/receiver";
-import * as rt from "../../provider/runtime";
-import { signPayload } from "../../provider/signature";
+import { checkInputs, urlProblem } from "../../provider/core/validation";
+import { diffWebhook, isUnknown, UNKNOWN } from "../../provider/dynamic/protocol";
+import * as rt from "../../provider/dynamic/runtime";
+import { processDelivery } from "../../provider/receiver/node";
+import { signPayload } from "../../provider/receiver/signature";
 import { RekkoEmulator } from "../../provider/testing";
-import { checkInputs, UNKNOWN, urlProblem } from "../../provider/validation";
 import { call } from "../support/http";
 
-const remote = { allowLocalReceivers: false };
+const remote = { allowLocalReceivers: false, isPending: isUnknown };
 const SECRET = "classic-secret-0123456789abcdef";
 const ok = { url: "https://hooks.example.com/r", events: ["whale_alert"], secret: SECRET };
 

@@ -2,11 +2,12 @@
  * Regression tests of the bugs the reliability suites found, one per bug, named after it.
  */
 import { expect } from "chai";
-import { RekkoClient } from "../../provider/client";
-import { RateLimiter } from "../../provider/ratelimit";
-import * as rt from "../../provider/runtime";
+import { RekkoClient } from "../../provider/core/client";
+import { hostKind } from "../../provider/core/hosts";
+import { RateLimiter } from "../../provider/core/ratelimit";
+import { urlProblem } from "../../provider/core/validation";
+import * as rt from "../../provider/dynamic/runtime";
 import { RekkoEmulator } from "../../provider/testing";
-import { hostKind, urlProblem } from "../../provider/validation";
 import { call } from "../support/http";
 
 const KEY = "rk_pro_regression_key_0000001";

@@ -9,11 +9,13 @@ import { createHmac } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
-import { EVENT_TYPES } from "../../../provider/events";
-import { createWebhookHandler, processDelivery, SeenBodies } from "../../../provider/receiver";
-import * as rt from "../../../provider/runtime";
+import { EVENT_TYPES } from "../../../provider/core/events";
+import { hostKind } from "../../../provider/core/hosts";
+import { checkInputs } from "../../../provider/core/validation";
+import { isUnknown, UNKNOWN } from "../../../provider/dynamic/protocol";
+import * as rt from "../../../provider/dynamic/runtime";
+import { createWebhookHandler, processDelivery, SeenBodies } from "../../../provider/receiver/node";
 import { RekkoEmulator } from "../../../provider/testing";
-import { checkInputs, hostKind, UNKNOWN } from "../../../provider/validation";
 
 /** The figures of one property run. */
 export interface FuzzReport {
@@ -209,8 +211,8 @@ export function fuzzCheckInputs(runs: number, seed: number): FuzzReport {
   const problems: string[] = [];
   const arbitrary = fc.check(
     fc.property(newsArb, fc.boolean(), (news, allowLocal) => {
-      const first = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allowLocal });
-      const again = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allowLocal });
+      const first = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allowLocal, isPending: isUnknown });
+      const again = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allowLocal, isPending: isUnknown });
       const wrong = failureProblems(news as Record<string, unknown>, first.failures, FIELDS);
       if (JSON.stringify(first.failures) !== JSON.stringify(again.failures)) wrong.push("not deterministic");
       for (const key of Object.keys(first.inputs)) if (!(key in news)) wrong.push(`check added ${key}`);
@@ -223,10 +225,10 @@ export function fuzzCheckInputs(runs: number, seed: number): FuzzReport {
   if (arbitrary.failed) problems.push(`checkInputs (arbitrary): ${describeFailure(arbitrary)}`);
   const valid = fc.check(
     fc.property(validArb, fc.boolean(), (news, allowLocal) => {
-      const { failures, inputs } = checkInputs(news, { allowLocalReceivers: allowLocal });
+      const { failures, inputs } = checkInputs(news, { allowLocalReceivers: allowLocal, isPending: isUnknown });
       if (failures.length) throw new Error(`refused valid inputs: ${JSON.stringify(failures)}`);
       // What check returns passes check again, unchanged.
-      const twice = checkInputs(inputs, { allowLocalReceivers: allowLocal });
+      const twice = checkInputs(inputs, { allowLocalReceivers: allowLocal, isPending: isUnknown });
       if (twice.failures.length || JSON.stringify(twice.inputs) !== JSON.stringify(inputs))
         throw new Error("check is not stable");
       bump(outcomes, "valid accepted");

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { RekkoEventType } from "../../../provider/events";
+import type { RekkoEventType } from "../../../provider/core/events";
 import { type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../../provider/testing";
 import { openProject, type TestProject, toolchainDir, WORK } from "../../support/engine";
 

@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { checkInputs, hostKind, UNKNOWN, urlProblem } from "../../provider/validation";
+import { hostKind } from "../../provider/core/hosts";
+import { checkInputs, urlProblem } from "../../provider/core/validation";
+import { isUnknown, UNKNOWN } from "../../provider/dynamic/protocol";
 
-const remote = { allowLocalReceivers: false };
-const local = { allowLocalReceivers: true };
+const remote = { allowLocalReceivers: false, isPending: isUnknown };
+const local = { allowLocalReceivers: true, isPending: isUnknown };
 const SECRET = "s3cr3t-value-that-is-long-enough";
 
 describe("validation: url", () => {
@@ -131,7 +133,7 @@ describe("validation: checkInputs", () => {
         ),
         fc.boolean(),
         (news, allow) => {
-          const { failures } = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allow });
+          const { failures } = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allow, isPending: isUnknown });
           for (const f of failures) {
             expect(known.has(f.property), f.property).to.equal(true);
             expect(f.reason).to.be.a("string").and.not.equal("");

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { expect } from "chai";
 import fc from "fast-check";
-import { signPayload, verifySignature } from "../../provider/signature";
+import { signPayload, verifySignature } from "../../provider/receiver/signature";
 
 // Vector computed independently: printf '%s' '{"type":"price_shift"}' | openssl dgst -sha256 -hmac 'whsec_abc123def456'
 const BODY = '{"type":"price_shift"}';

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { RekkoEventType } from "./events";
+import type { RekkoEventType } from "../core/events";
 import { RekkoWebhook } from "./webhook";
 
 /** Arguments of {@link RekkoWebhookWithSecret}. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { RateLimiter } from "../../provider/ratelimit";
-import * as rt from "../../provider/runtime";
+import { RateLimiter } from "../../provider/core/ratelimit";
+import * as rt from "../../provider/dynamic/runtime";
 import { RekkoEmulator } from "../../provider/testing";
 
 const PRO = "rk_pro_runtime_test_key_333";

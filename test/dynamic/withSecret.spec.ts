@@ -39,7 +39,7 @@ describe("RekkoWebhookWithSecret (pulumi.runtime.setMocks)", () => {
     recorded.length = 0;
   });
 
-  const load = () => require("../../provider/withSecret") as typeof import("../../provider/withSecret");
+  const load = () => require("../../provider/dynamic/withSecret") as typeof import("../../provider/dynamic/withSecret");
 
   it("feeds a strong, header-safe password into the webhook and marks the secret outputs secret", async () => {
     const { RekkoWebhookWithSecret } = load();

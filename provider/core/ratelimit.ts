@@ -1,7 +1,7 @@
 /**
  * A token bucket: `perMinute` requests a minute on average, with a burst of a twelfth of that
- * ({@link burstFor}). Shared by every client of the provider process, so a large stack stays
- * under the API's own limit instead of tripping 429s.
+ * ({@link burstFor}). One per provider session, shared by every request of that session, so a
+ * large stack stays under the API's own limit instead of tripping 429s.
  */
 export class RateLimiter {
   private tokens: number;
@@ -51,16 +51,4 @@ export function burstFor(perMinute: number): number {
 /** Promise-based sleep. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-const shared = new Map<number, RateLimiter>();
-
-/** The limiter shared by every client of this process for one rate. */
-export function sharedLimiter(perMinute: number): RateLimiter {
-  let limiter = shared.get(perMinute);
-  if (!limiter) {
-    limiter = new RateLimiter(perMinute);
-    shared.set(perMinute, limiter);
-  }
-  return limiter;
 }

@@ -1,5 +1,5 @@
 import { RekkoConfigError } from "./errors";
-import { hostKind } from "./validation";
+import { hostKind } from "./hosts";
 
 /** The documented production API base. */
 export const DEFAULT_BASE_URL = "https://api.rekko.ai";

@@ -8,3 +8,10 @@ export type RekkoEventType = (typeof EVENT_TYPES)[number];
 export function isEventType(value: unknown): value is RekkoEventType {
   return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
 }
+
+/** True when two event lists hold the same set of names (order and repeats ignored). */
+export function sameEventSet(a: readonly unknown[], b: readonly unknown[]): boolean {
+  const left = new Set(a.map(String));
+  const right = new Set(b.map(String));
+  return left.size === right.size && [...left].every((e) => right.has(e));
+}

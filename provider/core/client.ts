@@ -1,6 +1,9 @@
 import got, { type Got, type RequestError, type Response } from "got";
-import { errorFromResponse, isQuotaResponse, RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
-import { delay, type RateLimiter, sharedLimiter } from "./ratelimit";
+import { RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
+import { sameEventSet } from "./events";
+import { delay, RateLimiter } from "./ratelimit";
+import { errorFromResponse, isQuotaResponse } from "./responses";
+import { DEFAULT_MAX_REQUESTS_PER_MINUTE, type Settings } from "./settings";
 import { USER_AGENT } from "./version";
 
 /** A webhook as the API lists it (`WebhookInfo`); the secret is never returned. */
@@ -26,7 +29,7 @@ export interface ClientOptions {
   baseUrl: string;
   /** Bearer key. */
   apiKey: string;
-  /** Client-side rate limit shared by the process, requests a minute. Default 110. */
+  /** Client-side rate limit of this client, requests a minute. Default {@link DEFAULT_MAX_REQUESTS_PER_MINUTE}. */
   maxRequestsPerMinute?: number;
   /** Attempts per call, the first included. Default 6. */
   maxAttempts?: number;
@@ -42,13 +45,13 @@ export interface ClientOptions {
   reconcileSkewMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** The limiter to share with other clients; default: a new one at `maxRequestsPerMinute`. */
   limiter?: RateLimiter;
+  /** Ids held already (created or adopted by this session): an unanswered POST never adopts one of them. */
+  claimed?: Set<string>;
   /** Called once per retry, for logs and figures. */
   onRetry?: (info: { request: string; attempt: number; delayMs: number; reason: string }) => void;
 }
-
-/** Ids this process already holds (created or adopted): never adopted twice. */
-const claimed = new Set<string>();
 
 type Outcome = { kind: "ok"; response: Response<string> } | { kind: "retry"; error: RekkoError; delayMs?: number; sent: boolean };
 
@@ -67,7 +70,7 @@ function parseJson(text: string, request: string): unknown {
   try {
     return text === "" ? undefined : JSON.parse(text);
   } catch (cause) {
-    throw new RekkoResponseError("ERR_REKKO_RESPONSE", `${request} answered with a body that is not JSON.`, {
+    throw new RekkoResponseError(`${request} answered with a body that is not JSON.`, {
       request,
       cause,
     });
@@ -77,7 +80,7 @@ function parseJson(text: string, request: string): unknown {
 function asWebhook(value: unknown, request: string): WebhookInfo {
   const v = (value ?? {}) as Partial<WebhookInfo>;
   if (typeof v.webhook_id !== "string" || typeof v.url !== "string" || !Array.isArray(v.events)) {
-    throw new RekkoResponseError("ERR_REKKO_RESPONSE", `${request} answered a webhook without webhook_id, url or events.`, {
+    throw new RekkoResponseError(`${request} answered a webhook without webhook_id, url or events.`, {
       request,
     });
   }
@@ -91,12 +94,6 @@ function asWebhook(value: unknown, request: string): WebhookInfo {
   };
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((x) => right.has(x));
-}
-
 /**
  * The Rekko webhook API client, on a configured `got` instance: bearer auth, a
  * `User-Agent`, timeouts, a process-wide rate limit, bounded retries with backoff and
@@ -104,12 +101,24 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  */
 export class RekkoClient {
   private readonly http: Got;
-  private readonly opts: Required<Omit<ClientOptions, "limiter" | "onRetry">> & Pick<ClientOptions, "onRetry">;
+  private readonly opts: Required<Omit<ClientOptions, "limiter" | "onRetry" | "claimed">> & Pick<ClientOptions, "onRetry">;
   private readonly limiter: RateLimiter;
+  /** Ids this client's session holds (created or adopted): never adopted twice. */
+  readonly claimed: Set<string>;
+
+  /** A client for resolved settings (the one way the providers and the CLI build one). */
+  static fromSettings(settings: Settings & { apiKey: string }, overrides: Partial<ClientOptions> = {}): RekkoClient {
+    return new RekkoClient({
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      maxRequestsPerMinute: settings.maxRequestsPerMinute,
+      ...overrides,
+    });
+  }
 
   constructor(options: ClientOptions) {
     this.opts = {
-      maxRequestsPerMinute: 110,
+      maxRequestsPerMinute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
       maxAttempts: 6,
       baseDelayMs: 250,
       maxDelayMs: 30_000,
@@ -119,7 +128,8 @@ export class RekkoClient {
       sleep: delay,
       ...options,
     };
-    this.limiter = options.limiter ?? sharedLimiter(this.opts.maxRequestsPerMinute);
+    this.limiter = options.limiter ?? new RateLimiter(this.opts.maxRequestsPerMinute);
+    this.claimed = options.claimed ?? new Set<string>();
     this.http = got.extend({
       prefixUrl: `${options.baseUrl.replace(/\/+$/, "")}/`,
       headers: {
@@ -140,7 +150,7 @@ export class RekkoClient {
     const request = "GET /v1/webhooks";
     const body = await this.call(request, () => this.http.get("v1/webhooks"));
     if (!Array.isArray(body)) {
-      throw new RekkoResponseError("ERR_REKKO_RESPONSE", `${request} did not answer a list.`, { request });
+      throw new RekkoResponseError(`${request} did not answer a list.`, { request });
     }
     return body.map((w) => asWebhook(w, request));
   }
@@ -160,22 +170,22 @@ export class RekkoClient {
       async () => {
         const found = (await this.listWebhooks()).find(
           (w) =>
-            !claimed.has(w.webhook_id) &&
+            !this.claimed.has(w.webhook_id) &&
             w.url === registration.url &&
-            sameSet(w.events, registration.events) &&
+            sameEventSet(w.events, registration.events) &&
             Date.parse(w.created_at) >= began - this.opts.reconcileSkewMs,
         );
         return found;
       },
     );
     const info = asWebhook(body, request);
-    claimed.add(info.webhook_id);
+    this.claimed.add(info.webhook_id);
     return info;
   }
 
-  /** Marks an adopted id as held by this process. */
+  /** Marks an adopted id as held by this session. */
   claim(id: string): void {
-    claimed.add(id);
+    this.claimed.add(id);
   }
 
   /** `DELETE /v1/webhooks/{id}`. Returns false when it was already gone (404). */
@@ -205,7 +215,6 @@ export class RekkoClient {
       const code = e.code ?? "ERR_NETWORK";
       const beforeSend = SAFE_NETWORK_CODES.has(code) || (e.name === "TimeoutError" && e.event === "connect");
       const error = new RekkoNetworkError(
-        "ERR_REKKO_NETWORK",
         `${request} could not reach the Rekko API (${code}). Check rekko:baseUrl and the network, then run again.`,
         // The cause keeps the code and message only: got's error holds the request options, key included.
         { request, cause: Object.assign(new Error(e.message), { code }) },

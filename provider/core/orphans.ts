@@ -8,8 +8,8 @@
  * @packageDocumentation
  */
 import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
-import { missingKeyError, resolveSettings } from "./config";
 import { RekkoConfigError } from "./errors";
+import { missingKeyError, resolveSettings } from "./settings";
 
 /** The type token of {@link RekkoWebhook} resources in a Pulumi state. */
 export const WEBHOOK_RESOURCE_TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
@@ -178,12 +178,7 @@ function clientFor(options: FindUnmanagedOptions): { client: RekkoClient; baseUr
   const settings = resolveSettings({ apiKey: options.apiKey, baseUrl: options.baseUrl });
   if (options.client) return { client: options.client, baseUrl: settings.baseUrl };
   if (!settings.apiKey) throw missingKeyError();
-  const client = new RekkoClient({
-    baseUrl: settings.baseUrl,
-    apiKey: settings.apiKey,
-    maxRequestsPerMinute: settings.maxRequestsPerMinute,
-    ...options.clientOptions,
-  });
+  const client = RekkoClient.fromSettings({ ...settings, apiKey: settings.apiKey }, options.clientOptions);
   return { client, baseUrl: settings.baseUrl };
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RekkoEventType } from "./events";
+import type { RekkoEventType } from "../core/events";
 import { RekkoWebhookProvider } from "./provider";
 
 /** Arguments of {@link RekkoWebhook}. */

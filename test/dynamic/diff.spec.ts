@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { diffWebhook } from "../../provider/diff";
-import { UNKNOWN } from "../../provider/validation";
+import { diffWebhook, UNKNOWN } from "../../provider/dynamic/protocol";
 
 const SECRET = "s3cr3t-value-that-is-long-enough";
 const olds = {

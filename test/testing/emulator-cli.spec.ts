@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { call } from "../support/http";
 
-const CLI = join(__dirname, "..", "..", "provider", "testing", "cli.ts");
+const CLI = join(__dirname, "..", "..", "provider", "cli", "emulator.ts");
 
 function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });

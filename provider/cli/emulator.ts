@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { RekkoEmulator } from "./emulator";
+import { RekkoEmulator } from "../testing/emulator";
 
 const usage = `Usage: rekko-emulator [--port N] [--host H] [--api-key K]... [--rate-limit N]
                       [--disable-after N] [--state FILE] [--allow-remote]

@@ -1,14 +1,13 @@
 import { expect } from "chai";
 import {
-  errorFromResponse,
-  isQuotaResponse,
   RekkoAuthenticationError,
   RekkoError,
   RekkoPlanError,
   RekkoRateLimitError,
   RekkoServerError,
   RekkoValidationError,
-} from "../../provider/errors";
+} from "../../provider/core/errors";
+import { errorFromResponse, isQuotaResponse } from "../../provider/core/responses";
 
 const req = "POST /v1/webhooks";
 

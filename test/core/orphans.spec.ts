@@ -3,9 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { RekkoConfigError } from "../../provider/errors";
-import { deleteUnmanagedWebhooks, findUnmanagedWebhooks, WEBHOOK_RESOURCE_TYPE, webhooksInState } from "../../provider/orphans";
-import { RateLimiter } from "../../provider/ratelimit";
+import { RekkoConfigError } from "../../provider/core/errors";
+import {
+  deleteUnmanagedWebhooks,
+  findUnmanagedWebhooks,
+  WEBHOOK_RESOURCE_TYPE,
+  webhooksInState,
+} from "../../provider/core/orphans";
+import { RateLimiter } from "../../provider/core/ratelimit";
 import { RekkoEmulator } from "../../provider/testing";
 
 const KEY = "rk_pro_orphans_test_key_000001";

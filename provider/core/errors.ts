@@ -1,0 +1,121 @@
+/** Stable error codes of this package. */
+export type RekkoErrorCode =
+  | "ERR_REKKO_CONFIG"
+  | "ERR_REKKO_AUTH"
+  | "ERR_REKKO_PLAN"
+  | "ERR_REKKO_VALIDATION"
+  | "ERR_REKKO_RATE_LIMIT"
+  | "ERR_REKKO_NOT_FOUND"
+  | "ERR_REKKO_CONFLICT"
+  | "ERR_REKKO_SERVER"
+  | "ERR_REKKO_NETWORK"
+  | "ERR_REKKO_RESPONSE";
+
+/** Details of a failed API call, without credentials. */
+export interface RekkoErrorDetails {
+  /** HTTP status, when the server answered. */
+  status?: number;
+  /** `METHOD /path` of the call. */
+  request?: string;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error this package throws. `code` is stable across versions;
+ * the message says what failed and what to do. The `stack` is the message alone, so
+ * the Pulumi CLI prints one clear line instead of a trace.
+ */
+export abstract class RekkoError extends Error {
+  override name = "RekkoError";
+  /** The stable code of this kind of error; each subclass fixes its own. */
+  abstract readonly code: RekkoErrorCode;
+  readonly status: number | undefined;
+  readonly request: string | undefined;
+
+  constructor(message: string, details: RekkoErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.status = details.status;
+    this.request = details.request;
+    // Read lazily: a subclass's `code` field is set only after this constructor returns.
+    Object.defineProperty(this, "stack", {
+      get: () => `${this.code}: ${this.message}`,
+      set: () => {},
+      enumerable: false,
+      configurable: true,
+    });
+  }
+}
+
+/** Missing or invalid settings (API key, base URL). */
+export class RekkoConfigError extends RekkoError {
+  override name = "RekkoConfigError";
+  override readonly code = "ERR_REKKO_CONFIG";
+}
+
+/** 401: the API key is missing or not valid. */
+export class RekkoAuthenticationError extends RekkoError {
+  override name = "RekkoAuthenticationError";
+  override readonly code = "ERR_REKKO_AUTH";
+}
+
+/** 403, or a quota 429: the key's plan does not include webhooks. */
+export class RekkoPlanError extends RekkoError {
+  override name = "RekkoPlanError";
+  override readonly code = "ERR_REKKO_PLAN";
+}
+
+/** One field the API refused. */
+export interface RekkoFieldError {
+  /** Dotted location, e.g. `body.url`. */
+  field: string;
+  /** The server's message. */
+  message: string;
+}
+
+/** 422: the API refused the request body. */
+export class RekkoValidationError extends RekkoError {
+  override name = "RekkoValidationError";
+  override readonly code = "ERR_REKKO_VALIDATION";
+  readonly fields: RekkoFieldError[];
+  constructor(message: string, fields: RekkoFieldError[], details: RekkoErrorDetails = {}) {
+    super(message, details);
+    this.fields = fields;
+  }
+}
+
+/** 429 rate limit still answered after every retry. */
+export class RekkoRateLimitError extends RekkoError {
+  override name = "RekkoRateLimitError";
+  override readonly code = "ERR_REKKO_RATE_LIMIT";
+}
+
+/** 404 where a webhook was expected. */
+export class RekkoNotFoundError extends RekkoError {
+  override name = "RekkoNotFoundError";
+  override readonly code = "ERR_REKKO_NOT_FOUND";
+}
+
+/** The declared webhook conflicts with what the API holds (adoption mismatch). */
+export class RekkoConflictError extends RekkoError {
+  override name = "RekkoConflictError";
+  override readonly code = "ERR_REKKO_CONFLICT";
+}
+
+/** 5xx still answered after every retry. */
+export class RekkoServerError extends RekkoError {
+  override name = "RekkoServerError";
+  override readonly code = "ERR_REKKO_SERVER";
+}
+
+/** The API could not be reached (DNS, refused, reset, timeout) after every retry. */
+export class RekkoNetworkError extends RekkoError {
+  override name = "RekkoNetworkError";
+  override readonly code = "ERR_REKKO_NETWORK";
+}
+
+/** The API answered something this package cannot read. */
+export class RekkoResponseError extends RekkoError {
+  override name = "RekkoResponseError";
+  override readonly code = "ERR_REKKO_RESPONSE";
+}

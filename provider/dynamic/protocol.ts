@@ -1,0 +1,36 @@
+/**
+ * What the Node.js dynamic-provider protocol adds on top of the core rules: the preview
+ * placeholder, the key of the stored provider code, and the `diff` answer built from them.
+ */
+import { replacedFields } from "../core/diff";
+
+/** The string the Pulumi engine sends to a dynamic provider for a value not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True for the preview placeholder. */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** The key under which the Node.js SDK stores the serialized provider. */
+export const PROVIDER_KEY = "__provider";
+
+/** What `diff` answers; `changes` is always set (an undefined `changes` makes the engine diff `__provider` itself). */
+export interface WebhookDiff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * The provider's `diff`, with no network: the core replace rules, create-before-delete so
+ * deliveries never stop. A change of the stored provider code alone is an in-place no-op
+ * update, which rolls the code forward.
+ */
+export function diffWebhook(olds: Record<string, unknown>, news: Record<string, unknown>): WebhookDiff {
+  const replaces = replacedFields(olds, news, isUnknown);
+  if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
+  const code = news[PROVIDER_KEY];
+  const codeChanged = code !== undefined && !isUnknown(code) && olds[PROVIDER_KEY] !== code;
+  return { changes: codeChanged, replaces: [], deleteBeforeReplace: false };
+}

@@ -1,0 +1,66 @@
+/**
+ * The dynamic provider's implementation, as the stored provider calls it. The serialized
+ * provider in state (see provider.ts) loads this module at run time in the provider process
+ * (`pulumi-rekko/runtime`), so no code, client or credential is captured into state, and
+ * `read`/`delete` always run the installed version of this module. Each function is a thin
+ * adapter from the dynamic-provider protocol to the core {@link WebhookSession}.
+ * @internal
+ */
+import type { ClientOptions } from "../core/client";
+import { type ReadOutcome, type WebhookInputs, type WebhookOutputs, WebhookSession } from "../core/session";
+import type { RawSettings } from "../core/settings";
+import type { CheckFailure } from "../core/validation";
+import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protocol";
+
+export type { WebhookInputs, WebhookOutputs } from "../core/session";
+
+/** The provider process's session, replaced by each `configure`. */
+class DynamicProviderHost {
+  session = new WebhookSession();
+}
+const host = new DynamicProviderHost();
+
+/** Called by the provider's `configure` with the stack's `rekko:*` config. */
+export function configure(settings: RawSettings, overrides: Partial<ClientOptions> = {}): void {
+  host.session = new WebhookSession(settings, overrides);
+}
+
+/** check: validation with no network. Settings problems are reported here, at preview time. */
+export async function check(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  return host.session.check(news, isUnknown);
+}
+
+/** diff: no network. */
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
+  return diffWebhook(olds, news);
+}
+
+/** create: one POST, or adoption of an existing webhook through the list. */
+export async function create(inputs: WebhookInputs): Promise<{ id: string; outs: WebhookOutputs }> {
+  return host.session.create(inputs);
+}
+
+/** read (refresh): one shared list per process; a webhook missing from it is gone. */
+export async function read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
+  return host.session.read(id, props);
+}
+
+/** update: only ever a change of stored provider code; keeps the webhook and its outputs. */
+export async function update(
+  _id: string,
+  olds: Record<string, unknown>,
+  _news: Record<string, unknown>,
+): Promise<{ outs: Record<string, unknown> }> {
+  const { [PROVIDER_KEY]: _code, ...outs } = olds;
+  return { outs };
+}
+
+/** delete: DELETE; already gone is success. */
+async function remove(id: string): Promise<void> {
+  await host.session.delete(id);
+}
+
+export { remove as delete };
