@@ -1,9 +1,14 @@
 import { expect } from "chai";
 import {
   RekkoAuthenticationError,
+  RekkoConfigError,
+  RekkoConflictError,
   RekkoError,
+  RekkoNetworkError,
+  RekkoNotFoundError,
   RekkoPlanError,
   RekkoRateLimitError,
+  RekkoResponseError,
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider/core/errors";
@@ -73,5 +78,30 @@ describe("errors", () => {
   it("prints as one line, not a stack trace", () => {
     const e = errorFromResponse(401, undefined, req);
     expect(e.stack).to.equal(`ERR_REKKO_AUTH: ${e.message}`);
+  });
+  it("an unexpected status is a response error (ERR_REKKO_RESPONSE) naming the request and status", () => {
+    const e = errorFromResponse(418, { detail: "teapot" }, req);
+    expect(e).to.be.instanceOf(RekkoResponseError);
+    expect(e.code).to.equal("ERR_REKKO_RESPONSE");
+    expect(e.message).to.include(req).and.include("418").and.include('"teapot"');
+  });
+  it("each class owns its code: callers give only the message", () => {
+    const cases: [RekkoError, string][] = [
+      [new RekkoConfigError("m"), "ERR_REKKO_CONFIG"],
+      [new RekkoAuthenticationError("m"), "ERR_REKKO_AUTH"],
+      [new RekkoPlanError("m"), "ERR_REKKO_PLAN"],
+      [new RekkoValidationError("m", []), "ERR_REKKO_VALIDATION"],
+      [new RekkoRateLimitError("m"), "ERR_REKKO_RATE_LIMIT"],
+      [new RekkoNotFoundError("m"), "ERR_REKKO_NOT_FOUND"],
+      [new RekkoConflictError("m"), "ERR_REKKO_CONFLICT"],
+      [new RekkoServerError("m"), "ERR_REKKO_SERVER"],
+      [new RekkoNetworkError("m"), "ERR_REKKO_NETWORK"],
+      [new RekkoResponseError("m"), "ERR_REKKO_RESPONSE"],
+    ];
+    for (const [e, code] of cases) {
+      expect(e.code, e.name).to.equal(code);
+      expect(e.stack, e.name).to.equal(`${code}: m`);
+      expect(e).to.be.instanceOf(RekkoError);
+    }
   });
 });
