@@ -55,3 +55,22 @@ export class RekkoWebhookProvider implements pulumi.dynamic.ResourceProvider {
     return load().delete(id);
   }
 }
+
+/**
+ * The provider object every `RekkoWebhook` stores (serialized) in state: the methods of
+ * {@link RekkoWebhookProvider} on a plain object. A class instance would be serialized with its
+ * prototype and constructor, about 1 KB more, and the stored provider appears twice per resource.
+ * @internal
+ */
+export const webhookProvider: pulumi.dynamic.ResourceProvider = (() => {
+  const p = RekkoWebhookProvider.prototype;
+  return {
+    configure: p.configure,
+    check: p.check,
+    diff: p.diff,
+    create: p.create,
+    read: p.read,
+    update: p.update,
+    delete: p.delete,
+  };
+})();

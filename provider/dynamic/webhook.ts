@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RekkoEventType } from "../core/events";
-import { RekkoWebhookProvider } from "./provider";
+import { webhookProvider } from "./provider";
 
 /** Arguments of {@link RekkoWebhook}. */
 export interface RekkoWebhookArgs {
@@ -73,22 +73,3 @@ export class RekkoWebhook extends pulumi.dynamic.Resource {
     );
   }
 }
-
-/**
- * The provider object every `RekkoWebhook` stores (serialized) in state: the methods of
- * {@link RekkoWebhookProvider} on a plain object. A class instance would be serialized with its
- * prototype and constructor, about 1 KB more, and the stored provider appears twice per resource.
- * @internal
- */
-export const webhookProvider: pulumi.dynamic.ResourceProvider = (() => {
-  const p = RekkoWebhookProvider.prototype;
-  return {
-    configure: p.configure,
-    check: p.check,
-    diff: p.diff,
-    create: p.create,
-    read: p.read,
-    update: p.update,
-    delete: p.delete,
-  };
-})();

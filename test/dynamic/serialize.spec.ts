@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { webhookProvider } from "../../provider/dynamic/webhook";
+import { webhookProvider } from "../../provider/dynamic/provider";
 
 describe("serialized provider", () => {
   it("captures no API key and stays small", async () => {
