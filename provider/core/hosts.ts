@@ -1,76 +1,108 @@
 /**
  * Classification of URL hosts without DNS: loopback, private/reserved, or public. Used for
- * receiver URLs (validation), the API base (settings) and the emulator's delivery guard.
+ * receiver URLs (validation), the API base (settings) and the emulator's bind and Host checks.
+ * IP ranges come from ipaddr.js (`range()`), which follows the IANA special-purpose registries.
  */
+import ipaddr from "ipaddr.js";
 
-function ipv4Parts(host: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  return parts.every((p) => p <= 255) ? parts : undefined;
+/** Where a host points: this machine, a network the Rekko API cannot reach, or the internet. */
+export type HostKind = "loopback" | "private" | "public";
+
+/** A host's classification and the reason for it (an ipaddr.js range name, or the special name). */
+export interface HostClass {
+  kind: HostKind;
+  /** `localhost name`, `hostname`, or the ipaddr.js range of the address (e.g. `private`, `reserved`, `linkLocal`). */
+  range: string;
+  /** True when the host is an IP address literal. */
+  ip: boolean;
 }
 
-function ipv4Kind(parts: number[]): "loopback" | "private" | undefined {
-  const [a = 0, b = 0] = parts;
-  if (a === 127) return "loopback";
-  if (a === 0 || a === 10 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31)) return "private";
-  if ((a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224) return "private";
+/** IPv6 ranges that embed an IPv4 address that decides where the address leads. */
+const EMBEDDING = new Set(["ipv4Mapped", "rfc6145", "rfc6052", "6to4"]);
+
+/** The host as `URL.hostname` spells it (lowercase, canonical IP forms), without brackets. */
+function canonical(hostname: string): string {
+  const raw = hostname.trim().toLowerCase();
+  const bracketed = raw.includes(":") && !raw.startsWith("[") ? `[${raw}]` : raw;
+  let host = raw;
+  try {
+    host = new URL(`http://${bracketed}/`).hostname;
+  } catch {
+    // Not a URL host (e.g. an IPv6 zone id): classify the text as given.
+  }
+  return host.replace(/^\[|\]$/g, "");
+}
+
+function parseIp(host: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return ipaddr.IPv4.parse(host);
+  if (host.includes(":") && ipaddr.IPv6.isValid(host)) return ipaddr.IPv6.parse(host);
   return undefined;
 }
 
-function expandIpv6(input: string): number[] | undefined {
-  let host = input;
-  const v4 = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(host);
-  if (v4?.[1]) {
-    const [a = 0, b = 0, c = 0, d = 0] = ipv4Parts(v4[1]) ?? [-1];
-    if (a < 0) return undefined;
-    host = `${host.slice(0, -v4[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+function classifyIp(addr: ipaddr.IPv4 | ipaddr.IPv6): HostClass {
+  const range: string = addr.range();
+  if (addr.kind() === "ipv6") {
+    const v6 = addr as ipaddr.IPv6;
+    const p = v6.parts;
+    // The well-known NAT64 prefix 64:ff9b::/96 embeds the address in the last 32 bits; the
+    // local-use 64:ff9b:1::/48 (also `rfc6052` in ipaddr.js) is a private network's prefix.
+    const localNat64 = range === "rfc6052" && p[2] === 1;
+    if (EMBEDDING.has(range) && !localNat64) {
+      // 6to4 (2002::/16) carries the IPv4 address in bits 16–47, the others in the last 32 bits.
+      const [hi = 0, lo = 0] = range === "6to4" ? [p[1], p[2]] : [p[6], p[7]];
+      const inner = classifyIp(new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]));
+      // Only an IPv4-mapped address is the embedded address itself; the others lead elsewhere
+      // (a gateway, a relay), so an embedded loopback address there is merely invalid: private.
+      const kind = inner.kind === "loopback" && range !== "ipv4Mapped" ? "private" : inner.kind;
+      return { kind, range: `${range}(${inner.range})`, ip: true };
+    }
+    if (range === "loopback") return { kind: "loopback", range, ip: true };
+    // Public only inside the global unicast space 2000::/3 (IANA IPv6 address space registry).
+    const global = ((p[0] ?? 0) & 0xe000) === 0x2000;
+    return {
+      kind: range === "unicast" && global ? "public" : "private",
+      range: global ? range : `${range}, outside 2000::/3`,
+      ip: true,
+    };
   }
-  const halves = host.split("::");
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves[1] ? halves[1].split(":") : [];
-  if (![...head, ...tail].every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
-  const zeros = new Array<string>(halves.length === 2 ? fill : 0).fill("0");
-  return [...head, ...zeros, ...tail].map((g) => Number.parseInt(g, 16));
+  if (range === "loopback") return { kind: "loopback", range, ip: true };
+  return { kind: range === "unicast" ? "public" : "private", range, ip: true };
 }
 
 /**
- * Classifies a URL host (as `URL.hostname` gives it) without any DNS lookup:
- * `loopback` (localhost, 127/8, ::1), `private` (RFC 1918, link-local, CGNAT, unique-local,
- * unspecified, multicast, and IPv4-mapped forms of those) or `public`.
+ * Classifies a URL host (as `URL.hostname` gives it, brackets allowed) without any DNS lookup.
+ * `loopback`: a loopback address (127/8, ::1, their IPv4-mapped forms) or a `localhost` name
+ * (`localhost`, `*.localhost`, any trailing dots). `private`: every address in an IANA
+ * special-purpose range (ipaddr.js `range()` other than `unicast`: RFC 1918, CGNAT, link-local,
+ * documentation, benchmarking, reserved, multicast, unique-local, discard, Teredo, ORCHID…), IPv6
+ * outside 2000::/3, and forms embedding such an IPv4 address (IPv4-mapped, IPv4-translated,
+ * NAT64 64:ff9b::/96, 6to4). `public`: any other address or name.
  */
-export function hostKind(hostname: string): "loopback" | "private" | "public" {
-  const host = hostname
-    .toLowerCase()
-    .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "");
-  if (host === "localhost" || host.endsWith(".localhost")) return "loopback";
-  const v4 = ipv4Parts(host);
-  if (v4) return ipv4Kind(v4) ?? "public";
-  if (!host.includes(":")) return "public";
-  const g = expandIpv6(host);
-  if (!g) return "private";
-  const [g0 = 0, , , , , g5 = 0, g6 = 0, g7 = 0] = g;
-  if (g.slice(0, 7).every((x) => x === 0) && g7 === 1) return "loopback";
-  if (g.every((x) => x === 0)) return "private";
-  const nat64 = g0 === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
-  const mapped = nat64 || (g.slice(0, 5).every((x) => x === 0) && (g5 === 0xffff || (g5 === 0 && g6 !== 0)));
-  if (mapped) {
-    const kind = ipv4Kind([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]);
-    if (kind) return kind;
-    return g5 === 0xffff || nat64 ? "public" : "private";
-  }
-  // Other forms that embed an IPv4 address: IPv4-translated ::ffff:0:a.b.c.d (RFC 2765) and
-  // 6to4 2002:aabb:ccdd::/48; a private or loopback one inside makes the address private.
-  const translated = g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g5 === 0;
-  const [, g1 = 0, g2 = 0] = g;
-  const embedded = translated ? [g6, g7] : g0 === 0x2002 ? [g1, g2] : undefined;
-  if (embedded && ipv4Kind(embedded.flatMap((x = 0) => [x >> 8, x & 0xff]))) return "private";
-  // Local-use NAT64 64:ff9b:1::/48 (RFC 8215) and the deprecated site-local fec0::/10 are private too.
-  if ((g0 === 0x64 && g1 === 0xff9b && g2 === 1) || (g0 & 0xffc0) === 0xfec0) return "private";
-  if ((g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfe80 || (g0 & 0xff00) === 0xff00) return "private";
-  return "public";
+export function classifyHost(hostname: string): HostClass {
+  const host = canonical(hostname);
+  const addr = parseIp(host);
+  if (addr) return classifyIp(addr);
+  const name = host.replace(/\.+$/, "");
+  if (name === "localhost" || name.endsWith(".localhost")) return { kind: "loopback", range: "localhost name", ip: false };
+  // Something with a colon that is no valid IPv6 address cannot be a public host.
+  if (host.includes(":") || host.includes("%")) return { kind: "private", range: "malformed address", ip: false };
+  return { kind: "public", range: "hostname", ip: false };
+}
+
+/** {@link classifyHost}'s kind alone. */
+export function hostKind(hostname: string): HostKind {
+  return classifyHost(hostname).kind;
+}
+
+/**
+ * True only for a host that reaches this machine without asking DNS: a loopback IP literal
+ * or exactly `localhost`. Unlike {@link hostKind}, `*.localhost` and `localhost.` do not count:
+ * a resolver may send those names to DNS, and whatever answers would receive what is sent in
+ * clear (e.g. the API key over an `http` API base).
+ */
+export function isLoopbackAddress(hostname: string): boolean {
+  const host = canonical(hostname);
+  if (host === "localhost") return true;
+  const addr = parseIp(host);
+  return addr !== undefined && classifyIp(addr).kind === "loopback";
 }

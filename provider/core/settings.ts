@@ -1,5 +1,5 @@
 import { RekkoConfigError } from "./errors";
-import { hostKind } from "./hosts";
+import { isLoopbackAddress } from "./hosts";
 
 /** The documented production API base. */
 export const DEFAULT_BASE_URL = "https://api.rekko.ai";
@@ -19,7 +19,7 @@ export interface Settings {
   apiKey: string | undefined;
   /** API base without a trailing slash. */
   baseUrl: string;
-  /** True when the API base is on loopback (the local emulator). */
+  /** True when the API base is a loopback address or `localhost` (the local emulator); never a `*.localhost` name. */
   local: boolean;
   maxRequestsPerMinute: number;
 }
@@ -29,7 +29,8 @@ const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === "" 
 /**
  * Resolves settings: stack config first (`rekko:apiKey`, `rekko:baseUrl`,
  * `rekko:maxRequestsPerMinute`), then `REKKO_API_KEY`, `REKKO_BASE_URL`,
- * `REKKO_MAX_REQUESTS_PER_MINUTE`. The base must be https, or http on a loopback host.
+ * `REKKO_MAX_REQUESTS_PER_MINUTE`. The base must be https, or http on a loopback address or `localhost` (not
+ * `*.localhost`, which a resolver may send to DNS: the key would travel in clear to whoever answers).
  */
 export function resolveSettings(config: RawSettings, env: NodeJS.ProcessEnv = process.env): Settings {
   const apiKey = nonEmpty(config.apiKey) ?? nonEmpty(env.REKKO_API_KEY);
@@ -45,10 +46,10 @@ export function resolveSettings(config: RawSettings, env: NodeJS.ProcessEnv = pr
   if (url.username || url.password) {
     throw new RekkoConfigError("rekko:baseUrl must not carry credentials; set the key with rekko:apiKey or REKKO_API_KEY.");
   }
-  const local = hostKind(url.hostname) === "loopback";
+  const local = isLoopbackAddress(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
     throw new RekkoConfigError(
-      `rekko:baseUrl ${JSON.stringify(base)} must use https (plain http is allowed only for a loopback emulator).`,
+      `rekko:baseUrl ${JSON.stringify(base)} must use https (plain http is allowed only for an emulator on a loopback address or localhost; not *.localhost, which DNS may answer).`,
     );
   }
   const rawRate = config.maxRequestsPerMinute ?? nonEmpty(env.REKKO_MAX_REQUESTS_PER_MINUTE);

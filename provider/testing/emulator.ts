@@ -12,7 +12,7 @@ import type { Socket } from "node:net";
 import { dirname } from "node:path";
 import type { WebhookInfo } from "../core/client";
 import { EVENT_TYPES, isEventType, type RekkoEventType } from "../core/events";
-import { hostKind } from "../core/hosts";
+import { isLoopbackAddress } from "../core/hosts";
 import { defaultPayload } from "./payloads";
 
 /** A stored webhook, secret included (the API never returns it; the control surface does). */
@@ -158,7 +158,7 @@ export class RekkoEmulator {
   /** Starts an emulator; resolves once it listens. */
   static async start(options: EmulatorOptions = {}): Promise<RekkoEmulator> {
     const host = options.host ?? "127.0.0.1";
-    if (hostKind(host) !== "loopback" && !options.allowRemote) {
+    if (!isLoopbackAddress(host) && !options.allowRemote) {
       throw new Error(
         `rekko-emulator: refusing to bind ${host}, which is not loopback; pass allowRemote (--allow-remote) to do so.`,
       );

@@ -49,7 +49,7 @@ describe("validation: url", () => {
     "https://hooks.example.com/rekko",
     "https://hooks.example.com:8443/rekko?x=1",
     "https://8.8.8.8/x",
-    "https://[2001:db8::1]/x",
+    "https://[2606:4700:4700::1111]/x",
     "https://xn--bcher-kva.example/x",
   ];
   for (const value of accepted) {

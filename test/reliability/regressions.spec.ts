@@ -131,7 +131,7 @@ describe("regressions found by the reliability suites", () => {
         expect(urlProblem(`https://${host}/hook`, remote), host).to.match(/^url .* private, link-local or reserved/);
       }
       // Their public counterparts stay public.
-      for (const host of ["[::ffff:0:8.8.8.8]", "[2002:808:808::1]", "[64:ff9b::8.8.8.8]", "[2001:db8::1]"]) {
+      for (const host of ["[::ffff:0:8.8.8.8]", "[2002:808:808::1]", "[64:ff9b::8.8.8.8]", "[2001:4860:4860::8888]"]) {
         expect(hostKind(host), host).to.equal("public");
       }
     });
