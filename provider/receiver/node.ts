@@ -1,154 +1,126 @@
-import { createHash } from "node:crypto";
+// The Node face of the receiver: node:http requests (Express and any framework that hands
+// over the IncomingMessage), and bodies already read (Fastify, AWS Lambda).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { SIGNATURE_HEADER, verifySignature } from "./signature";
+import {
+  answerBody,
+  bytesSource,
+  checkOptions,
+  type DeliveryResult,
+  type DeliverySource,
+  handleSource,
+  memoryFor,
+  REASONS,
+  type RekkoHandlerOptions,
+  SIGNATURE_HEADER,
+} from "./core";
+import type { RekkoEvent } from "./events";
+import { SeenBodies } from "./memory";
+import { nodeCrypto, type RawBody } from "./signature";
 
-/** A delivered Rekko event: `type` plus the event's fields. */
-export interface RekkoEvent {
-  type: string;
-  [field: string]: unknown;
-}
+export { type DeliveryResult, type RekkoEvent, SeenBodies };
 
-/** Options of {@link createWebhookHandler} and {@link processDelivery}. */
-export interface ReceiverOptions {
-  /** Accepted secrets (several during a rotation), or a function returning them per request. */
-  secrets: string | readonly string[] | (() => string | readonly string[]);
-  /** Called once per verified, new delivery. A throw answers 500, so Rekko counts a failure. */
-  onEvent: (event: RekkoEvent, delivery: { rawBody: Buffer; bodySha256: string }) => void | Promise<void>;
-  /** Largest body accepted, bytes; larger answers 413. Default 256 KiB. */
-  maxBodyBytes?: number;
-  /**
-   * Duplicate suppression: the same body (by SHA-256) seen again within `ttlMs` is answered
-   * 200 without calling `onEvent` again. Rekko signs no timestamp, so this bounded memory is
-   * also the replay window the helper protects. Default `{ size: 10000, ttlMs: 600000 }`;
-   * `false` turns it off.
-   */
-  dedupe?: { size?: number; ttlMs?: number } | false;
-}
+/** Options of {@link createWebhookHandler} and {@link processDelivery}: handlers get the body as a Buffer. */
+export type ReceiverOptions = RekkoHandlerOptions<Buffer>;
 
-/** The answer to one delivery. */
-export interface DeliveryResult {
-  status: 200 | 400 | 401 | 413 | 500;
-  message: string;
-  event?: RekkoEvent;
-  duplicate?: boolean;
-}
-
-/** A bounded, time-limited set of seen body hashes (insertion-ordered Map). */
-export class SeenBodies {
-  private readonly seen = new Map<string, number>();
-  constructor(
-    private readonly size = 10_000,
-    private readonly ttlMs = 600_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Records `key`; true when it was already seen within the TTL. */
-  checkAndAdd(key: string): boolean {
-    const t = this.now();
-    for (const [k, at] of this.seen) {
-      if (t - at <= this.ttlMs && this.seen.size <= this.size) break;
-      this.seen.delete(k);
-    }
-    const at = this.seen.get(key);
-    if (at !== undefined && t - at <= this.ttlMs) return true;
-    this.seen.delete(key);
-    this.seen.set(key, t);
-    if (this.seen.size > this.size) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
-    return false;
-  }
-
-  /** Forgets `key` (used when handling failed, so a retry is processed). */
-  forget(key: string): void {
-    this.seen.delete(key);
-  }
-}
-
-function secretsOf(options: ReceiverOptions): readonly string[] {
-  const s = typeof options.secrets === "function" ? options.secrets() : options.secrets;
-  return typeof s === "string" ? [s] : s;
-}
+const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
- * Verifies and handles one delivery given its raw body and signature header: 401 on a bad
- * signature, 400 on a body that is not a JSON object with a string `type`, 200 otherwise
- * (duplicates included), 500 when `onEvent` throws.
+ * Verifies and handles one delivery given its raw body and signature header: the status and
+ * reason of each refusal are those of `REASONS` (401 bad or missing signature, 413 over
+ * `maxBodyBytes`, 400 not a JSON event, 500 a parsed object instead of the raw body, no
+ * secret, or a handler that threw); 200 otherwise (duplicates and unhandled types
+ * included). With `seen`, duplicates are suppressed, and a copy arriving while the first is
+ * handled gets the first's answer. Never throws.
  */
-export async function processDelivery(
-  rawBody: Buffer,
+export function processDelivery(
+  rawBody: RawBody,
   signature: string | string[] | undefined,
   options: ReceiverOptions,
   seen?: SeenBodies,
 ): Promise<DeliveryResult> {
-  if (!verifySignature(rawBody, signature, secretsOf(options))) {
-    return { status: 401, message: "invalid or missing x-webhook-signature" };
-  }
-  let event: unknown;
-  try {
-    event = JSON.parse(rawBody.toString("utf8"));
-  } catch {
-    return { status: 400, message: "body is not JSON" };
-  }
-  if (!event || typeof event !== "object" || Array.isArray(event) || typeof (event as RekkoEvent).type !== "string") {
-    return { status: 400, message: "body is not a Rekko event (a JSON object with a string type)" };
-  }
-  const bodySha256 = createHash("sha256").update(rawBody).digest("hex");
-  if (seen?.checkAndAdd(bodySha256)) return { status: 200, message: "duplicate ignored", duplicate: true };
-  try {
-    await options.onEvent(event as RekkoEvent, { rawBody, bodySha256 });
-  } catch {
-    seen?.forget(bodySha256);
-    return { status: 500, message: "handler failed" };
-  }
-  return { status: 200, message: "ok", event: event as RekkoEvent };
+  return handleSource(bytesSource(rawBody, signature, toBuffer), options, seen, nodeCrypto);
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-large" | "error"> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (value: Buffer | "too-large" | "error") => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onError);
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) done("too-large");
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(Buffer.concat(chunks));
+    const onError = () => done("error");
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onError);
+  });
+}
+
+/** A node:http request as the core sees it; `closed` tells whether the body was left unread. */
+function requestSource(req: IncomingMessage): DeliverySource<Buffer> & { unread: boolean } {
+  const declared = req.headers["content-length"];
+  const source = {
+    unread: false,
+    header: req.headers[SIGNATURE_HEADER],
+    // Something (a body parser) already read the stream, or left a parsed body.
+    consumed: req.readableEnded || (req as { body?: unknown }).body !== undefined,
+    declaredLength: declared === undefined ? undefined : Number(declared),
+    read: (max: number) => readBody(req, max),
+    discard: () => {
+      // Stop reading: the response closes the connection instead of draining the body.
+      source.unread = true;
+      req.pause();
+    },
+  };
+  return source;
+}
+
+function answer(res: ServerResponse, result: DeliveryResult, close: boolean): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = answerBody(result);
+  const headers: Record<string, string | number> = {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  };
+  if (result.status === 405) headers.allow = "POST";
+  if (close) headers.connection = "close";
+  res.writeHead(result.status, headers);
+  res.end(body);
 }
 
 /**
- * A `node:http` request handler for Rekko deliveries: reads the raw body with a size limit,
- * verifies the signature against the accepted secrets, parses JSON, suppresses duplicates,
- * and calls `onEvent`. Answers 405 to anything but POST.
+ * A `node:http` request handler for Rekko deliveries (also an Express route handler, with no
+ * body parser before it): checks the signature header before reading, reads the raw body up
+ * to `maxBodyBytes`, verifies it against the accepted secrets, parses the event, suppresses
+ * duplicates and calls the `on` handler of its type or `onEvent`. Answers 405 to anything but
+ * POST. A refusal before the body is fully read (413, 401 on a missing or malformed header)
+ * stops reading and closes the connection. Never throws; answers JSON
+ * `{"status": message, "reason"}`.
+ * @example
+ * createServer(createWebhookHandler({ secrets, on: { whale_alert: (e) => console.log(e.market_id, e.flow) } })).listen(8080);
  */
 export function createWebhookHandler(options: ReceiverOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const max = options.maxBodyBytes ?? 256 * 1024;
-  const seen = options.dedupe === false ? undefined : new SeenBodies(options.dedupe?.size, options.dedupe?.ttlMs);
-  const answer = (res: ServerResponse, status: number, message: string) => {
-    if (res.headersSent) return;
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: message }));
-  };
+  checkOptions(options, "createWebhookHandler");
+  const memory = memoryFor(options);
   return (req, res) => {
+    // A request that fails after we stopped listening must not crash the process.
+    req.on("error", () => undefined);
     if (req.method !== "POST") {
-      answer(res, 405, "use POST");
+      req.pause();
+      answer(res, { status: 405, reason: "method-not-allowed", message: REASONS["method-not-allowed"].message }, true);
       return;
     }
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > max) {
-      answer(res, 413, "body too large");
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > max) {
-        tooLarge = true;
-        answer(res, 413, "body too large");
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("error", () => answer(res, 400, "request aborted"));
-    req.on("end", () => {
-      if (tooLarge) return;
-      processDelivery(Buffer.concat(chunks), req.headers[SIGNATURE_HEADER], options, seen).then(
-        (result) => answer(res, result.status, result.message),
-        () => answer(res, 500, "handler failed"),
-      );
-    });
+    const source = requestSource(req);
+    handleSource(source, options, memory, nodeCrypto).then((result) => answer(res, result, source.unread));
   };
 }

@@ -1,19 +1,35 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+// The Node face of signing and verification: node:crypto, synchronous.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { bodyBytes, parseSignatureHeader, type ReceiverCrypto, SIGNATURE_HEADER, secretList } from "./core";
 
-/** The header Rekko puts the signature in. */
-export const SIGNATURE_HEADER = "x-webhook-signature";
+export { SIGNATURE_HEADER };
 
 /** Raw body bytes as received: a Buffer/Uint8Array, or the exact string. */
 export type RawBody = Uint8Array | string;
 
-function rawBytes(rawBody: unknown, fn: string): Buffer {
-  if (typeof rawBody === "string") return Buffer.from(rawBody, "utf8");
-  if (rawBody instanceof Uint8Array) return Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+function rawBytes(rawBody: unknown, fn: string): Uint8Array {
+  const bytes = bodyBytes(rawBody);
+  if (bytes) return bytes;
   throw new TypeError(
     `pulumi-rekko: ${fn} needs the raw request body (Buffer or string), got ${rawBody === null ? "null" : typeof rawBody}. ` +
       "Read the body before any JSON parsing: a re-serialised object does not have the signed bytes.",
   );
 }
+
+/** True when `signature` is the HMAC-SHA256 of `body` with one of `secrets`; every secret is checked, so timing does not tell which one matched. */
+function hmacMatches(body: Uint8Array, signature: Uint8Array, secrets: readonly string[]): boolean {
+  let ok = false;
+  for (const secret of secrets) {
+    if (timingSafeEqual(createHmac("sha256", secret).update(body).digest(), signature)) ok = true;
+  }
+  return ok;
+}
+
+/** node:crypto for the receiver core (synchronous). */
+export const nodeCrypto: ReceiverCrypto = {
+  matches: hmacMatches,
+  sha256Hex: (body) => createHash("sha256").update(body).digest("hex"),
+};
 
 /**
  * `x-webhook-signature` for a body: lowercase hex HMAC-SHA256 of the raw bytes keyed with
@@ -26,10 +42,12 @@ export function signPayload(rawBody: RawBody, secret: string): string {
 }
 
 /**
- * True only when `signatureHeader` is the HMAC-SHA256 of the exact bytes with one of the
- * secrets (hex, either case, an optional `sha256=` prefix). Constant-time comparison after
- * a length check. Never throws on a missing or malformed header; throws a TypeError when
- * given a parsed object instead of the raw body, or no secret at all.
+ * True only when `signatureHeader` is one value of 64 hex characters (either case) that is
+ * the HMAC-SHA256 of the exact bytes with one of the secrets. Constant-time comparison after
+ * a length check. Never throws on a missing or malformed header (several values, a
+ * `sha256=` prefix, wrong length, non-hex: false); throws a TypeError when given a parsed
+ * object instead of the raw body, or no secret at all. For the reason of a refusal, use
+ * `processDelivery` or the web face's `verifyRekkoBody`.
  */
 export function verifySignature(
   rawBody: RawBody,
@@ -37,20 +55,8 @@ export function verifySignature(
   secretOrSecrets: string | readonly string[],
 ): boolean {
   const body = rawBytes(rawBody, "verifySignature");
-  const secrets = (typeof secretOrSecrets === "string" ? [secretOrSecrets] : [...(secretOrSecrets ?? [])]).filter(
-    (s): s is string => typeof s === "string" && s !== "",
-  );
+  const secrets = secretList(secretOrSecrets);
   if (secrets.length === 0) throw new TypeError("pulumi-rekko: verifySignature needs at least one non-empty secret.");
-  const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
-  if (typeof header !== "string") return false;
-  const hex = header.trim().replace(/^sha256=/i, "");
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return false;
-  const given = Buffer.from(hex, "hex");
-  let ok = false;
-  for (const secret of secrets) {
-    const expected = createHmac("sha256", secret).update(body).digest();
-    // Every secret is checked, so timing does not tell which one matched.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
-  }
-  return ok;
+  const signature = parseSignatureHeader(signatureHeader);
+  return signature instanceof Uint8Array && hmacMatches(body, signature, secrets);
 }

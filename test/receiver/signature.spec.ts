@@ -15,9 +15,15 @@ describe("signatures", () => {
     expect(signPayload(BODY, SECRET)).to.equal(EXPECTED);
     expect(verifySignature(Buffer.from(BODY), EXPECTED, SECRET)).to.equal(true);
   });
-  it("accepts upper case and a sha256= prefix", () => {
+  it("accepts upper-case hex and surrounding whitespace", () => {
     expect(verifySignature(BODY, EXPECTED.toUpperCase(), SECRET)).to.equal(true);
-    expect(verifySignature(BODY, `sha256=${EXPECTED}`, SECRET)).to.equal(true);
+    expect(verifySignature(BODY, ` ${EXPECTED}\t`, SECRET)).to.equal(true);
+    expect(verifySignature(BODY, [EXPECTED], SECRET), "one value given as a list").to.equal(true);
+  });
+  it("refuses a sha256= prefix and several values, which Rekko never sends (issue 14)", () => {
+    expect(verifySignature(BODY, `sha256=${EXPECTED}`, SECRET)).to.equal(false);
+    expect(verifySignature(BODY, [EXPECTED, EXPECTED], SECRET)).to.equal(false);
+    expect(verifySignature(BODY, `${EXPECTED}, ${EXPECTED}`, SECRET)).to.equal(false);
   });
   it("accepts any of several secrets (rotation)", () => {
     expect(verifySignature(BODY, EXPECTED, ["new-secret-xxxxxxxx", SECRET])).to.equal(true);

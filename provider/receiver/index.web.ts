@@ -1,0 +1,31 @@
+/**
+ * `pulumi-rekko/receiver` for web-standard runtimes (browsers, Cloudflare Workers, Vercel
+ * edge, Deno): the web face only, with no Node built-in. Node resolves the full entry
+ * (`index.ts`), which adds the Node face.
+ * @packageDocumentation
+ */
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  type DeliveryInfo,
+  type DeliveryResult,
+  REASONS,
+  type RekkoEventHandlers,
+  type RekkoFailure,
+  type RekkoFailureReason,
+  type RekkoHandlerOptions,
+  type RekkoVerification,
+  type RekkoVerified,
+  type SecretsOption,
+  SIGNATURE_HEADER,
+} from "./core";
+export {
+  type AnalysisCompleteEvent,
+  isKnownEvent,
+  type KnownRekkoEvent,
+  type PriceShiftEvent,
+  type RekkoEvent,
+  type RekkoEventOf,
+  type WhaleAlertEvent,
+} from "./events";
+export { SeenBodies } from "./memory";
+export { handleRekkoRequest, type VerifyOptions, verifyRekkoBody, verifyRekkoRequest } from "./web";
