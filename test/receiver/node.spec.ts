@@ -1,7 +1,16 @@
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { PassThrough } from "node:stream";
 import { expect } from "chai";
-import { createWebhookHandler, type RekkoEvent, SeenBodies, signPayload } from "../../provider";
+import {
+  createWebhookHandler,
+  processDelivery,
+  type ReceiverOptions,
+  type RekkoEvent,
+  SeenBodies,
+  signPayload,
+} from "../../provider";
+import { call } from "../support/http";
 
 const SECRET = "receiver-secret-0123456789";
 
@@ -85,5 +94,172 @@ describe("receiver helper", () => {
     expect(seen.checkAndAdd("d")).to.equal(true);
     now = 5000;
     expect(seen.checkAndAdd("d"), "expired").to.equal(false);
+  });
+});
+
+describe("receiver, Node face (defects of issue 14 and bad input)", () => {
+  const servers: Server[] = [];
+  async function serve(
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<{ port: number; sockets: Socket[] }> {
+    const sockets: Socket[] = [];
+    const server = createServer(handler);
+    server.on("connection", (s) => sockets.push(s));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { port: (server.address() as AddressInfo).port, sockets };
+  }
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
+  });
+
+  it("makes a duplicate arriving while the first copy is in onEvent wait for it, and share its failure (regression)", async () => {
+    let release: (ok: boolean) => void = () => undefined;
+    let calls = 0;
+    const { port } = await serve(
+      createWebhookHandler({
+        secrets: SECRET,
+        onEvent: async () => {
+          calls++;
+          if (!(await new Promise<boolean>((r) => (release = r)))) throw new Error("failed late");
+        },
+      }),
+    );
+    const body = '{"type":"whale_alert","market_id":"late-failure"}';
+    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
+    const first = post(port, body, sig);
+    await new Promise((r) => setTimeout(r, 50));
+    let secondStatus = 0;
+    const second = post(port, body, sig).then((s) => (secondStatus = s));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(secondStatus, "not answered while the first is in onEvent").to.equal(0);
+    release(false);
+    expect(await first).to.equal(500);
+    expect(await second, "shares the failure, so Rekko retries and the event is not lost").to.equal(500);
+    const retry = post(port, body, sig);
+    await new Promise((r) => setTimeout(r, 50));
+    release(true);
+    expect(await retry).to.equal(200);
+    expect(await post(port, body, sig), "then a duplicate").to.equal(200);
+    expect(calls).to.equal(2);
+  });
+
+  /** Streams `total` bytes in 64 KiB chunks without content-length; resolves with the status and headers of the answer. */
+  function stream(port: number, total: number, headers: Record<string, string>) {
+    return new Promise<{ status: number; connection?: string; written: number }>((resolve, reject) => {
+      let written = 0;
+      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/", headers });
+      req.on("response", (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, written });
+      });
+      req.on("error", (e) => (written >= total ? undefined : reject(e)));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (written < total) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+  }
+
+  it("after answering 413 stops reading the body and closes the connection (regression)", async () => {
+    const { port, sockets } = await serve(
+      createWebhookHandler({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => undefined }),
+    );
+    const total = 64 * 1024 * 1024;
+    const answer = await stream(port, total, { "x-webhook-signature": "a".repeat(64) });
+    expect(answer).to.include({ status: 413, connection: "close" });
+    await new Promise((r) => setTimeout(r, 200));
+    const socket = sockets[0];
+    expect(socket?.destroyed, "connection closed").to.equal(true);
+    expect(socket?.bytesRead ?? 0, "bytes the server read of a 64 MiB body").to.be.below(8 * 1024 * 1024);
+  });
+
+  it("answers a declared oversize body 413 without reading it, and a missing signature 401 before reading", async () => {
+    const { port, sockets } = await serve(
+      createWebhookHandler({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => undefined }),
+    );
+    const reply = await call(`http://127.0.0.1:${port}`, "POST", "/", {
+      body: Buffer.alloc(4096, 0x20),
+      headers: { "x-webhook-signature": "a".repeat(64) },
+    });
+    expect(reply.status).to.equal(413);
+    expect(reply.headers.connection).to.equal("close");
+    expect(reply.body).to.deep.equal({ status: "body too large", reason: "body-too-large" });
+    const unsigned = await stream(port, 16 * 1024 * 1024, {});
+    expect(unsigned).to.include({ status: 401, connection: "close" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sockets[1]?.bytesRead ?? 0).to.be.below(4 * 1024 * 1024);
+  });
+
+  it("answers 500 parsed-body, at once, when a body parser ran before the handler", async () => {
+    const handler = createWebhookHandler({ secrets: SECRET, onEvent: () => undefined });
+    const { port } = await serve((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        (req as IncomingMessage & { body?: unknown }).body = JSON.parse(Buffer.concat(chunks).toString());
+        handler(req, res);
+      });
+    });
+    const body = '{"type":"whale_alert"}';
+    const reply = await call(`http://127.0.0.1:${port}`, "POST", "/", {
+      body,
+      headers: { "x-webhook-signature": signPayload(body, SECRET) },
+    });
+    expect(reply.status).to.equal(500);
+    expect(reply.body).to.include({ reason: "parsed-body" });
+  });
+
+  it("answers 400 read-error to a body stream that errors midway, and does not throw", async () => {
+    const req = Object.assign(new PassThrough(), {
+      method: "POST",
+      headers: { "x-webhook-signature": "a".repeat(64) },
+    }) as unknown as IncomingMessage;
+    const answered: { status?: number; body?: string } = {};
+    const res = {
+      headersSent: false,
+      destroyed: false,
+      writeHead(status: number) {
+        answered.status = status;
+      },
+      end(body: string) {
+        answered.body = body;
+      },
+    } as unknown as ServerResponse;
+    createWebhookHandler({ secrets: SECRET, onEvent: () => undefined })(req, res);
+    (req as unknown as PassThrough).write('{"type":');
+    (req as unknown as PassThrough).destroy(new Error("ECONNRESET"));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered.status).to.equal(400);
+    expect(JSON.parse(answered.body ?? "{}")).to.deep.equal({
+      status: "the request body could not be read",
+      reason: "read-error",
+    });
+  });
+
+  it("gives typed events to per-type handlers and the rest to onEvent; processDelivery reports the reason", async () => {
+    const whales: number[] = [];
+    const other: string[] = [];
+    const options: ReceiverOptions = {
+      secrets: SECRET,
+      on: { whale_alert: (e) => void whales.push(e.flow) },
+      onEvent: (e) => void other.push(e.type),
+    };
+    const whale = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"no","flow":12,"price":0.4}';
+    expect(await processDelivery(whale, signPayload(whale, SECRET), options)).to.include({ status: 200, handled: true });
+    const future = '{"type":"orderbook_gap"}';
+    expect(await processDelivery(future, signPayload(future, SECRET), options)).to.include({ status: 200, handled: true });
+    expect(whales).to.deep.equal([12]);
+    expect(other).to.deep.equal(["orderbook_gap"]);
+    expect(await processDelivery({ type: "x" } as never, "a".repeat(64), options)).to.include({
+      status: 500,
+      reason: "parsed-body",
+    });
+    expect(await processDelivery(whale, undefined, options)).to.include({ status: 401, reason: "missing-signature" });
   });
 });
