@@ -1,0 +1,199 @@
+// Property tests over bad input: every generated delivery gets, on the Node face (the real
+// node:http handler on loopback, and processDelivery) and on the web face
+// (handleRekkoRequest, verifyRekkoBody), the status and reason a small independent model of
+// the documented rules predicts, and the faces agree with each other.
+import { createHmac } from "node:crypto";
+import { Agent, createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect } from "chai";
+import fc from "fast-check";
+import { createWebhookHandler, handleRekkoRequest, processDelivery, REASONS, verifyRekkoBody } from "../../provider/receiver";
+
+const SECRETS = ["faces-secret-one-0123456789", "faces-secret-two-0123456789", "faces-secret-three-012345678"];
+const MAX = 512;
+const hmac = (body: Uint8Array, secret: string) => createHmac("sha256", secret).update(body).digest("hex");
+
+type HeaderKind =
+  | "absent"
+  | "empty"
+  | "valid"
+  | "upper"
+  | "padded"
+  | "prefixed"
+  | "short"
+  | "long"
+  | "non-hex"
+  | "several"
+  | "other-secret"
+  | "garbage";
+
+interface Case {
+  body: Uint8Array;
+  header: HeaderKind;
+  garbage: string;
+  secretIndex: number;
+}
+
+const bodies = fc.oneof(
+  fc
+    .record({ type: fc.constantFrom("price_shift", "whale_alert", "analysis_complete", "other"), market_id: fc.string() })
+    .map((o) => new TextEncoder().encode(JSON.stringify(o))),
+  fc.string().map((s) => new TextEncoder().encode(s)),
+  fc.uint8Array({ maxLength: 64 }),
+  fc.constantFrom("[1]", "null", "7", '{"type":1}', '"x"', "{").map((s) => new TextEncoder().encode(s)),
+  fc.integer({ min: MAX - 2, max: MAX + 200 }).map((n) => new TextEncoder().encode(`{"type":"x","pad":"${"a".repeat(n)}"}`)),
+);
+
+// Header values an HTTP request can carry: visible ASCII, no leading/trailing whitespace.
+const headerText = fc
+  .string({ unit: fc.constantFrom(..."0123456789abcdefABCDEFxyz=,; -".split("")), maxLength: 80 })
+  .map((s) => s.trim());
+
+const cases: fc.Arbitrary<Case> = fc.record({
+  body: bodies,
+  header: fc.constantFrom<HeaderKind>(
+    "absent",
+    "empty",
+    "valid",
+    "upper",
+    "padded",
+    "prefixed",
+    "short",
+    "long",
+    "non-hex",
+    "several",
+    "other-secret",
+    "garbage",
+  ),
+  garbage: headerText,
+  secretIndex: fc.nat({ max: SECRETS.length - 1 }),
+});
+
+function headerOf(c: Case): string | undefined {
+  const sig = hmac(c.body, SECRETS[c.secretIndex] ?? "");
+  switch (c.header) {
+    case "absent":
+      return undefined;
+    case "empty":
+      return "";
+    case "valid":
+      return sig;
+    case "upper":
+      return sig.toUpperCase();
+    case "padded":
+      return ` ${sig} `;
+    case "prefixed":
+      return `sha256=${sig}`;
+    case "short":
+      return sig.slice(1);
+    case "long":
+      return `${sig}0`;
+    case "non-hex":
+      return `${sig.slice(0, 63)}g`;
+    case "several":
+      return `${sig}, ${sig}`;
+    case "other-secret":
+      return hmac(c.body, "not-an-accepted-secret-000");
+    case "garbage":
+      return c.garbage;
+  }
+}
+
+const outcome = (status: number, reason?: string) => (reason === undefined ? { status } : { status, reason });
+
+/** The documented rules, written independently of the implementation. */
+function expected(c: Case): { status: number; reason?: string } {
+  const header = headerOf(c)?.trim();
+  const refusal = (reason: keyof typeof REASONS) => ({ status: REASONS[reason].status, reason });
+  if (header === undefined || header === "") return refusal("missing-signature");
+  if (!/^[0-9a-fA-F]{64}$/.test(header)) return refusal("malformed-signature");
+  if (c.body.byteLength > MAX) return refusal("body-too-large");
+  if (!SECRETS.some((s) => hmac(c.body, s) === header.toLowerCase())) return refusal("mismatch");
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(c.body));
+  } catch {
+    return refusal("not-json");
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value) || typeof (value as { type?: unknown }).type !== "string") {
+    return refusal("not-event");
+  }
+  return { status: 200 };
+}
+
+describe("receiver faces agree on every generated delivery (property-based)", function () {
+  this.timeout(120_000);
+  // Plain options, valid for both faces (the handlers' body type differs).
+  const options = { secrets: SECRETS, maxBodyBytes: MAX, dedupe: false as const, onEvent: () => undefined };
+  let server: Server;
+  let port: number;
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  before(async () => {
+    server = createServer(createWebhookHandler(options));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    agent.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  function overHttp(body: Uint8Array, header: string | undefined): Promise<{ status: number; reason?: string }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (header !== undefined) headers["x-webhook-signature"] = header;
+      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/", headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const answer = JSON.parse(Buffer.concat(chunks).toString()) as { reason?: string };
+          resolve(outcome(res.statusCode ?? 0, answer.reason));
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  async function onWeb(body: Uint8Array, header: string | undefined) {
+    const headers: Record<string, string> = header === undefined ? {} : { "x-webhook-signature": header };
+    const response = await handleRekkoRequest(new Request("http://receiver.test/", { method: "POST", body, headers }), options);
+    const answer = (await response.json()) as { reason?: string };
+    return outcome(response.status, answer.reason);
+  }
+
+  it("node:http handler and web handler: documented status and reason, identical on both", async () => {
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const want = expected(c);
+        const header = headerOf(c);
+        const [node, web] = await Promise.all([overHttp(c.body, header), onWeb(c.body, header)]);
+        expect(node, "node face").to.deep.equal(want);
+        expect(web, "web face").to.deep.equal(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("processDelivery and verifyRekkoBody, also given several header values or a parsed object: identical on both", async () => {
+    const given = fc.oneof(
+      cases.map((c) => ({ body: c.body as unknown, header: headerOf(c) as string | string[] | undefined, c })),
+      cases.map((c) => ({ body: c.body as unknown, header: [headerOf(c) ?? "", headerOf(c) ?? ""], c: undefined })),
+      fc.jsonValue().map((v) => ({ body: v as unknown, header: "a".repeat(64), c: undefined })),
+    );
+    await fc.assert(
+      fc.asyncProperty(given, async ({ body, header, c }) => {
+        const node = await processDelivery(body as string, header, options);
+        const web = await verifyRekkoBody(body as string, Array.isArray(header) ? header.join(", ") : header, SECRETS, {
+          maxBodyBytes: MAX,
+        });
+        const webAnswer = web.ok ? outcome(200) : outcome(web.status, web.reason);
+        expect(outcome(node.status, node.reason), "faces agree").to.deep.equal(webAnswer);
+        if (c) expect(webAnswer).to.deep.equal(expected(c));
+        else if (Array.isArray(header)) expect(node.reason).to.equal("malformed-signature");
+        else if (typeof body !== "string") expect(node.reason).to.equal("parsed-body");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
