@@ -1,0 +1,24 @@
+// Fastify: in an encapsulated scope, take every body of the Rekko route as a raw Buffer
+// (Fastify enforces the size limit with 413), then verify and handle it with processDelivery.
+import Fastify, { type FastifyInstance } from "fastify";
+import { DEFAULT_MAX_BODY_BYTES, processDelivery, type ReceiverOptions, SeenBodies } from "pulumi-rekko/receiver";
+
+/** A Fastify app receiving Rekko deliveries on `POST /rekko`. */
+export function createApp(options: ReceiverOptions): FastifyInstance {
+  const app = Fastify();
+  const seen = new SeenBodies();
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post("/rekko", async (request, reply) => {
+      const signature = request.headers["x-webhook-signature"];
+      const result = await processDelivery(request.body as Buffer, signature, options, seen);
+      return reply.code(result.status).send({ status: result.message, reason: result.reason });
+    });
+  });
+  return app;
+}
