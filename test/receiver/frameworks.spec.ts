@@ -2,11 +2,11 @@
 // real framework from npm on loopback, receiving signed deliveries from the emulator.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { expect } from "chai";
 import { NextRequest } from "next/server";
-import { handler } from "../../examples/aws-lambda/handler";
 import { createApp as expressApp } from "../../examples/frameworks/express";
 import { createApp as fastifyApp } from "../../examples/frameworks/fastify";
 import { createApp as honoApp } from "../../examples/frameworks/hono";
@@ -16,8 +16,9 @@ import { EVENT_TYPES } from "../../provider/core/events";
 import type { RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
 import { signPayload } from "../../provider/receiver";
 import { RekkoEmulator } from "../../provider/testing";
+import { linkPackage, ROOT } from "../support/engine";
 import { call } from "../support/http";
-import { functionUrlServer } from "../support/lambda-url";
+import { functionUrlServer, type UrlHandler } from "../support/lambda-url";
 
 // The receiver accepts the current and the next secret (a rotation overlap); the webhook
 // signs with the next one.
@@ -149,6 +150,9 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
   for (const base64 of [false, true]) {
     it(`AWS Lambda function URL event (payload 2.0, body ${base64 ? "base64-encoded" : "as text"}): examples/aws-lambda/handler.ts`, async () => {
       process.env.REKKO_ACCEPTED_SECRETS = JSON.stringify(ACCEPTED);
+      // examples/aws-lambda is a project of its own: its pulumi-rekko is this checkout, linked.
+      linkPackage(join(ROOT, "examples", "aws-lambda"));
+      const { handler } = require(join(ROOT, "examples", "aws-lambda", "handler.ts")) as { handler: UrlHandler };
       const market = base64 ? "lambda-base64" : "lambda-text";
       const server = functionUrlServer(handler, base64);
       const logged: string[] = [];
