@@ -65,12 +65,15 @@ function selectStack(): void {
 interface Emulator {
   url: string;
   apiKey: string;
+  /** The token the emulator's /_emulator/* control surface requires. */
+  controlToken: string;
   pid: number;
 }
 
 async function startEmulator(detached: boolean): Promise<Emulator> {
   const saved = existsSync(EMULATOR_FILE) ? (JSON.parse(readFileSync(EMULATOR_FILE, "utf8")) as Emulator) : undefined;
   const apiKey = saved?.apiKey ?? `rk_pro_demo${randomBytes(12).toString("hex")}`;
+  const controlToken = saved?.controlToken ?? `rk_emuctl_${randomBytes(16).toString("hex")}`;
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -79,6 +82,8 @@ async function startEmulator(detached: boolean): Promise<Emulator> {
       "0",
       "--api-key",
       apiKey,
+      "--control-token",
+      controlToken,
       "--state",
       join(WORK, "emulator-state.json"),
     ],
@@ -96,7 +101,7 @@ async function startEmulator(detached: boolean): Promise<Emulator> {
   child.stdout?.removeAllListeners("data");
   child.stdout?.resume();
   if (detached) child.unref();
-  const emu = { url, apiKey, pid: child.pid ?? 0 };
+  const emu = { url, apiKey, controlToken, pid: child.pid ?? 0 };
   writeFileSync(EMULATOR_FILE, JSON.stringify(emu), { mode: 0o600 });
   return emu;
 }
@@ -115,7 +120,7 @@ async function control(emu: Emulator, method: string, path: string, body?: unkno
     method,
     headers: {
       "content-type": "application/json",
-      ...(path.startsWith("/v1/") ? { authorization: `Bearer ${emu.apiKey}` } : {}),
+      authorization: `Bearer ${path.startsWith("/v1/") ? emu.apiKey : emu.controlToken}`,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -216,7 +221,9 @@ async function main(): Promise<void> {
 
     if (flags.keep) {
       step("kept (--keep): stack, receiver and emulator are still running");
-      console.log(`  Inspect the emulator:  curl -s ${emu.url}/_emulator/webhooks`);
+      console.log(
+        `  Inspect the emulator:  curl -s -H "authorization: Bearer $(node -p 'require("./.work/demo/emulator.json").controlToken')" ${emu.url}/_emulator/webhooks`,
+      );
       console.log(
         `  Stack outputs:         PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=… pulumi stack output -s ${STACK}`,
       );

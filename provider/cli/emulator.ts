@@ -2,11 +2,13 @@
 import { parseArgs } from "node:util";
 import { RekkoEmulator } from "../testing/emulator";
 
-const usage = `Usage: rekko-emulator [--port N] [--host H] [--api-key K]... [--rate-limit N]
-                      [--disable-after N] [--state FILE] [--allow-remote]
+const usage = `Usage: rekko-emulator [--port N] [--host H] [--api-key K]... [--control-token T]
+                      [--rate-limit N] [--disable-after N] [--state FILE] [--allow-remote]
 
-A local Rekko webhook API (see pulumi-rekko's README). Prints "listening on http://HOST:PORT"
-and the accepted key; stops cleanly on SIGINT/SIGTERM.`;
+A local Rekko webhook API (see pulumi-rekko's README). Prints "listening on http://HOST:PORT",
+the accepted key (when generated) and the control token that /_emulator/* requires
+(Authorization: Bearer <token>; generated unless --control-token is given); stops cleanly on
+SIGINT/SIGTERM. --allow-remote allows a non-loopback --host and any Host header.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
       port: { type: "string", default: "0" },
       host: { type: "string", default: "127.0.0.1" },
       "api-key": { type: "string", multiple: true },
+      "control-token": { type: "string" },
       "rate-limit": { type: "string" },
       "disable-after": { type: "string" },
       state: { type: "string" },
@@ -37,12 +40,14 @@ async function main(): Promise<void> {
     host: values.host ?? "127.0.0.1",
     allowRemote: values["allow-remote"] ?? false,
     ...(values["api-key"] ? { apiKeys: values["api-key"] } : {}),
+    ...(values["control-token"] ? { controlToken: values["control-token"] } : {}),
     ...(values["rate-limit"] ? { rateLimitPerMinute: number("rate-limit", values["rate-limit"], 0) ?? 0 } : {}),
     ...(values["disable-after"] ? { disableAfterFailures: number("disable-after", values["disable-after"], 1) ?? 5 } : {}),
     ...(values.state ? { statePath: values.state } : {}),
   });
   console.log(`listening on ${emulator.url}`);
   if (!values["api-key"]) console.log(`api key: ${emulator.apiKey}`);
+  if (!values["control-token"]) console.log(`control token: ${emulator.controlToken}`);
   const stop = (signal: string) => {
     emulator.stop().then(
       () => {
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  console.error(`rekko-emulator: ${err.message}`);
+  console.error(`rekko-emulator: ${err.message.replace(/^rekko-emulator: /, "")}`);
   console.error(usage);
   process.exit(2);
 });

@@ -9,8 +9,12 @@ export interface LocalReceiverArgs {
   dir: pulumi.Input<string>;
 }
 
-// The provider runs in Pulumi's provider process; everything it needs is required at run time.
-const provider: pulumi.dynamic.ResourceProvider = {
+/**
+ * The provider of {@link LocalReceiver}. It runs in Pulumi's provider process; everything it
+ * needs is required at run time. Exported for tests only.
+ * @internal
+ */
+export const localReceiverProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: Record<string, unknown>) {
     const { spawn } = require("node:child_process") as typeof import("node:child_process");
     const fs = require("node:fs") as typeof import("node:fs");
@@ -52,12 +56,31 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async delete(_id: string, props: Record<string, unknown>) {
     const fs = require("node:fs") as typeof import("node:fs");
     const path = require("node:path") as typeof import("node:path");
-    try {
-      process.kill(Number(props.pid), "SIGTERM");
-    } catch {
-      // already stopped
+    const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
+    const secretsFile = path.join(String(props.dir), "secrets.json");
+    const pid = Number(props.pid);
+    // The receiver may have stopped long ago and its pid been reused: signal the pid only while
+    // its command line is still this receiver's (it names this receiver's secrets file).
+    let commandLine = "";
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      } catch {
+        try {
+          commandLine = execFileSync("ps", ["-o", "command=", "-p", String(pid)], { encoding: "utf8", stdio: "pipe" });
+        } catch {
+          commandLine = ""; // no such process
+        }
+      }
     }
-    fs.rmSync(path.join(String(props.dir), "secrets.json"), { force: true });
+    if (commandLine.includes(secretsFile)) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // stopped in between
+      }
+    }
+    fs.rmSync(secretsFile, { force: true });
   },
 };
 
@@ -66,7 +89,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
  * that verifies deliveries against the accepted secrets (`createWebhookHandler`) and logs
  * each one to `logFile` (JSON lines: `verified`, `type`, `market_id`). It stands in for the
  * infrastructure a real stack declares (a function URL, a container service…). A change of
- * `acceptedSecrets` updates the running receiver in place; destroy stops it.
+ * `acceptedSecrets` updates the running receiver in place; destroy stops it (and signals no
+ * process that is no longer this receiver).
  */
 export class LocalReceiver extends pulumi.dynamic.Resource {
   /** `http://127.0.0.1:PORT/rekko`. */
@@ -75,7 +99,7 @@ export class LocalReceiver extends pulumi.dynamic.Resource {
   declare readonly logFile: pulumi.Output<string>;
   constructor(name: string, args: LocalReceiverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      localReceiverProvider,
       name,
       { ...args, serverScript: path.join(__dirname, "receiverServer.js"), url: undefined, pid: undefined, logFile: undefined },
       { ...opts, additionalSecretOutputs: ["acceptedSecrets"] },

@@ -43,7 +43,7 @@ describe("regressions found by the reliability suites", () => {
         { kind: "latency", random: "yes" },
       ];
       for (const spec of bad) {
-        const r = await call(emu.url, "POST", "/_emulator/faults", { json: spec });
+        const r = await call(emu.url, "POST", "/_emulator/faults", { json: spec, headers: emu.controlHeaders() });
         expect(r.status, JSON.stringify(spec)).to.equal(400);
         expect(String((r.body as { detail: string }).detail)).to.match(/^fault /);
       }

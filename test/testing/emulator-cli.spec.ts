@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { call } from "../support/http";
@@ -33,7 +35,10 @@ describe("rekko-emulator command", () => {
       const emu = start(["--port", "0"]);
       const [, url = ""] = await waitFor(emu.output, /listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
       const [, key = ""] = await waitFor(emu.output, /api key: (rk_pro_\S+)\n/);
+      const [, token = ""] = await waitFor(emu.output, /control token: (rk_emuctl_\S+)\n/);
       expect((await call(url, "GET", "/v1/webhooks", { key })).status).to.equal(200);
+      expect((await call(url, "GET", "/_emulator/requests")).status, "no token").to.equal(401);
+      expect((await call(url, "GET", "/_emulator/requests", { key: token })).status).to.equal(200);
       emu.child.kill(signal);
       expect(await emu.exited).to.equal(0);
       expect(emu.output()).to.include(`stopped (${signal})`);
@@ -44,16 +49,34 @@ describe("rekko-emulator command", () => {
     const emu = start(["--port", "0", "--api-key", "rk_pro_cli_test_key_1", "--rate-limit", "1"]);
     const [, url = ""] = await waitFor(emu.output, /listening on (\S+)\n/);
     expect(emu.output()).not.to.include("api key:");
+    expect(emu.output()).to.match(/control token: rk_emuctl_/);
     expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_cli_test_key_1" })).status).to.equal(200);
     expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_cli_test_key_1" })).status).to.equal(429);
     emu.child.kill("SIGTERM");
     await emu.exited;
   });
 
-  it("refuses a non-loopback host without --allow-remote, and bad flags, with exit 2", async () => {
+  it("takes --control-token and does not print it", async () => {
+    const emu = start(["--port", "0", "--control-token", "cli-given-control-token-01"]);
+    const [, url = ""] = await waitFor(emu.output, /listening on (\S+)\n/);
+    await waitFor(emu.output, /api key: /);
+    expect(emu.output()).not.to.include("cli-given-control-token-01");
+    expect((await call(url, "GET", "/_emulator/requests", { key: "cli-given-control-token-01" })).status).to.equal(200);
+    emu.child.kill("SIGTERM");
+    await emu.exited;
+  });
+
+  it("refuses a non-loopback host without --allow-remote, a corrupt --state file, and bad flags, with exit 2", async () => {
     const remote = start(["--host", "0.0.0.0"]);
     expect(await remote.exited).to.equal(2);
     expect(remote.output()).to.match(/not loopback.*--allow-remote/);
+    const dir = mkdtempSync(join(tmpdir(), "rekko-cli-state-"));
+    writeFileSync(join(dir, "state.json"), "{ corrupt");
+    const corrupt = start(["--state", join(dir, "state.json")]);
+    expect(await corrupt.exited).to.equal(2);
+    expect(corrupt.output()).to.match(/state file .* is not valid JSON/);
+    expect(corrupt.output()).not.to.match(/listening on http:\/\/127/);
+    rmSync(dir, { recursive: true, force: true });
     const bad = start(["--port", "abc"]);
     expect(await bad.exited).to.equal(2);
     expect(bad.output()).to.match(/--port must be an integer/);

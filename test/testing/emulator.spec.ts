@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { call } from "../support/http";
+import { call, type Reply } from "../support/http";
 import { isDetailError, responseErrors } from "../support/openapi";
 
 const PRO = "rk_pro_test_key_aaaaaaaaaaaa";
@@ -14,6 +14,16 @@ const PRO2 = "rk_pro_test_key_bbbbbbbbbbbb";
 const FREE = "rk_free_test_key_cccccccccc";
 const SECRET = "whsec_emulator_test_secret_1";
 const reg = { url: "https://hooks.example.com/rekko", events: ["whale_alert", "analysis_complete"], secret: SECRET };
+
+/** A control-surface call with the emulator's control token. */
+function ctl(
+  emu: RekkoEmulator,
+  method: string,
+  path: string,
+  options: { body?: string; json?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  return call(emu.url, method, path, { ...options, headers: { ...emu.controlHeaders(), ...options.headers } });
+}
 
 interface Received {
   body: string;
@@ -170,7 +180,7 @@ describe("emulator: deliveries", () => {
       key: PRO,
       json: { url: rcv.url, events: ["price_shift"], secret: "another-secret-123456" },
     });
-    const r = await call(emu.url, "POST", "/_emulator/events", { json: { type: "whale_alert", data: { market_id: "M-1" } } });
+    const r = await ctl(emu, "POST", "/_emulator/events", { json: { type: "whale_alert", data: { market_id: "M-1" } } });
     expect(r.status).to.equal(200);
     const deliveries = (r.body as { deliveries: { ok: boolean; status: number }[] }).deliveries;
     expect(deliveries).to.have.length(1);
@@ -216,7 +226,7 @@ describe("emulator: deliveries", () => {
   });
 
   it("refuses unknown event types on the control surface", async () => {
-    const r = await call(emu.url, "POST", "/_emulator/events", { json: { type: "nope" } });
+    const r = await ctl(emu, "POST", "/_emulator/events", { json: { type: "nope" } });
     expect(r.status).to.equal(400);
   });
 });
@@ -229,7 +239,7 @@ describe("emulator: faults, log, reset", () => {
   afterEach(() => emu.stop());
 
   it("answers a programmed status for the next N matches, with headers", async () => {
-    const f = await call(emu.url, "POST", "/_emulator/faults", {
+    const f = await ctl(emu, "POST", "/_emulator/faults", {
       json: { kind: "status", method: "GET", path: "/v1/webhooks", status: 503, times: 2, headers: { "retry-after": "1" } },
     });
     expect(f.status).to.equal(200);
@@ -274,11 +284,11 @@ describe("emulator: faults, log, reset", () => {
 
   it("logs requests with masked keys and shows stored secrets on the control surface", async () => {
     await call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: reg });
-    const log = await call(emu.url, "GET", "/_emulator/requests");
+    const log = await ctl(emu, "GET", "/_emulator/requests");
     expect(log.text).not.to.include(PRO);
     const first = (log.body as { method: string; path: string; status: number; key: string }[])[0];
     expect(first).to.include({ method: "POST", path: "/v1/webhooks", status: 200, key: "rk_pro_…aaaa" });
-    const hooks = await call(emu.url, "GET", "/_emulator/webhooks");
+    const hooks = await ctl(emu, "GET", "/_emulator/webhooks");
     expect((hooks.body as { secret: string }[])[0]?.secret).to.equal(SECRET);
     expect(hooks.text).not.to.include(PRO);
   });
@@ -286,18 +296,18 @@ describe("emulator: faults, log, reset", () => {
   it("resets everything", async () => {
     await call(emu.url, "POST", "/v1/webhooks", { key: PRO, json: reg });
     emu.addFault({ kind: "status", status: 500, times: 5 });
-    expect((await call(emu.url, "POST", "/_emulator/reset")).status).to.equal(200);
+    expect((await ctl(emu, "POST", "/_emulator/reset")).status).to.equal(200);
     expect(emu.webhooks()).to.deep.equal([]);
     expect((await call(emu.url, "GET", "/v1/webhooks", { key: PRO })).status).to.equal(200);
   });
 
   it("rejects bad control bodies without dying", async () => {
     expect(
-      (await call(emu.url, "POST", "/_emulator/faults", { body: "{", headers: { "content-type": "application/json" } })).status,
+      (await ctl(emu, "POST", "/_emulator/faults", { body: "{", headers: { "content-type": "application/json" } })).status,
     ).to.equal(400);
-    expect((await call(emu.url, "POST", "/_emulator/faults", { json: { kind: "explode" } })).status).to.equal(400);
-    expect((await call(emu.url, "POST", "/_emulator/faults", { json: { kind: "status", status: 99 } })).status).to.equal(400);
-    expect((await call(emu.url, "GET", "/_emulator/nothing")).status).to.equal(404);
+    expect((await ctl(emu, "POST", "/_emulator/faults", { json: { kind: "explode" } })).status).to.equal(400);
+    expect((await ctl(emu, "POST", "/_emulator/faults", { json: { kind: "status", status: 99 } })).status).to.equal(400);
+    expect((await ctl(emu, "GET", "/_emulator/nothing")).status).to.equal(404);
     expect((await call(emu.url, "GET", "/v1/webhooks", { key: PRO })).status).to.equal(200);
   });
 });

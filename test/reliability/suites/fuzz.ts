@@ -562,6 +562,8 @@ export async function fuzzEmulator(runs: number, seed: number): Promise<FuzzRepo
         if (++n % 1000 === 0) emu.reset();
         const headers: Record<string, string> = {};
         if (h.auth) headers.authorization = h.auth.replace(/[^\x20-\x7e]/g, "");
+        // The control surface takes the control token where the API takes the key.
+        if (path.startsWith("/_emulator/") && h.auth === `Bearer ${key}`) headers.authorization = `Bearer ${emu.controlToken}`;
         if (h.type) headers["content-type"] = h.type;
         const send = method === "GET" || method === "HEAD" ? undefined : body;
         const r = await raw(port, method, path, headers, send);

@@ -322,7 +322,9 @@ export class Rig {
    * history, backups), the project's files (config) and the CLI's log directory.
    */
   async haystacks(): Promise<Record<string, string>> {
-    const requests = await fetch(`${this.emu.url}/_emulator/requests`).then((r) => r.text());
+    const requests = await fetch(`${this.emu.url}/_emulator/requests`, { headers: this.emu.controlHeaders() }).then((r) =>
+      r.text(),
+    );
     return {
       "pulumi stack export": await this.exportText(),
       "CLI output": this.printed.join("\n"),

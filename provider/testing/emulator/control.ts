@@ -1,0 +1,130 @@
+/**
+ * The control surface under `/_emulator/`: deliver events, program faults, read the request
+ * log and the stored secrets, change settings, reset. It reads every key's webhook secrets and
+ * sends validly signed deliveries, so each request must carry the control token
+ * (`Authorization: Bearer <token>`), and a body must be `application/json` (a cross-origin
+ * page cannot send either without a CORS preflight, which the emulator never answers).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { EVENT_TYPES, isEventType, type RekkoEventType } from "../../core/events";
+import type { DeliveryReport } from "./delivery";
+import type { FaultSpec } from "./faults";
+import { BodyError, isJsonType, readBody } from "./http";
+import type { LoggedRequest } from "./requestLog";
+import type { EmulatedWebhook } from "./store";
+
+/** The path prefix of the control surface. */
+export const CONTROL_PREFIX = "/_emulator/";
+
+/** What the control surface drives: the emulator's programmatic API. */
+export interface ControlTarget {
+  requests(): LoggedRequest[];
+  webhooks(): EmulatedWebhook[];
+  reset(): void;
+  faultSpecs(): FaultSpec[];
+  addFault(spec: FaultSpec): string;
+  clearFaults(): void;
+  setRateLimit(perMinute: number): void;
+  setDisableAfter(failures: number): void;
+  settings(): { rateLimitPerMinute: number; disableAfterFailures: number };
+  trigger(type: RekkoEventType, data?: Record<string, unknown>): Promise<DeliveryReport[]>;
+}
+
+/** True when the request's bearer token is `token` (compared in constant time). */
+export function hasControlToken(req: IncomingMessage, token: string): boolean {
+  const auth = req.headers.authorization;
+  if (typeof auth !== "string" || !/^Bearer\s+/i.test(auth)) return false;
+  const given = createHash("sha256")
+    .update(auth.replace(/^Bearer\s+/i, "").trim())
+    .digest();
+  return timingSafeEqual(given, createHash("sha256").update(token).digest());
+}
+
+/** True when the request carries a body (a length above zero, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+}
+
+/**
+ * Serves one control request and returns its status and answer. Refuses a missing or wrong
+ * token (401), and any body that is not `application/json` (415).
+ */
+export async function serveControl(
+  target: ControlTarget,
+  token: string,
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  maxBodyBytes: number,
+): Promise<{ status: number; body: unknown }> {
+  if (!hasControlToken(req, token)) {
+    req.resume();
+    return {
+      status: 401,
+      body: { detail: "The emulator's control surface needs its control token: send Authorization: Bearer <control token>." },
+    };
+  }
+  const writes = method === "POST" || method === "PUT";
+  if (hasBody(req) && !isJsonType(req.headers["content-type"])) {
+    req.resume();
+    return { status: 415, body: { detail: "The control surface accepts only application/json bodies." } };
+  }
+  let body: Record<string, unknown> = {};
+  if (writes) {
+    try {
+      const raw = await readBody(req, maxBodyBytes);
+      body = raw.length ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : {};
+      if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("body must be a JSON object");
+    } catch (err) {
+      return { status: err instanceof BodyError ? err.status : 400, body: { detail: `Invalid body: ${(err as Error).message}` } };
+    }
+  } else req.resume();
+  try {
+    return { status: 200, body: await route(target, `${method} ${path.replace(/\/+$/, "")}`, body) };
+  } catch (err) {
+    if (err instanceof NotFound) return { status: 404, body: { detail: "Not Found" } };
+    return { status: 400, body: { detail: (err as Error).message } };
+  }
+}
+
+class NotFound extends Error {}
+
+async function route(target: ControlTarget, route: string, body: Record<string, unknown>): Promise<unknown> {
+  switch (route) {
+    case "GET /_emulator/requests":
+      return target.requests();
+    case "GET /_emulator/webhooks":
+      return target.webhooks();
+    case "POST /_emulator/reset":
+      target.reset();
+      return { status: "reset" };
+    case "GET /_emulator/faults":
+      return target.faultSpecs();
+    case "POST /_emulator/faults":
+      return { id: target.addFault(body as unknown as FaultSpec) };
+    case "DELETE /_emulator/faults":
+      target.clearFaults();
+      return { status: "cleared" };
+    case "PUT /_emulator/config": {
+      const rate = body.rateLimitPerMinute;
+      if (rate !== undefined && !(typeof rate === "number" && rate >= 0))
+        throw new Error("rateLimitPerMinute must be a number ≥ 0");
+      const after = body.disableAfterFailures;
+      if (after !== undefined && !(typeof after === "number" && after >= 1))
+        throw new Error("disableAfterFailures must be a number ≥ 1");
+      if (typeof rate === "number") target.setRateLimit(rate);
+      if (typeof after === "number") target.setDisableAfter(after);
+      return target.settings();
+    }
+    case "POST /_emulator/events": {
+      const type = body.type;
+      if (!isEventType(type)) throw new Error(`type must be one of ${EVENT_TYPES.join(", ")}`);
+      const data = body.data ?? {};
+      if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error("data must be a JSON object");
+      return { deliveries: await target.trigger(type, data as Record<string, unknown>) };
+    }
+    default:
+      throw new NotFound();
+  }
+}
