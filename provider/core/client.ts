@@ -66,6 +66,28 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
   return Number.isNaN(when) ? undefined : Math.max(0, when - now);
 }
 
+/**
+ * A 3xx answer: the API never redirects, and a followed or ignored redirect could report a
+ * DELETE done while the webhook stays. The Location is shown without credentials or query.
+ */
+function redirectError(status: number, location: string | undefined, request: string, baseUrl: string): RekkoResponseError {
+  let target = "no Location header";
+  if (location) {
+    try {
+      const url = new URL(location, baseUrl);
+      // origin + path: no user:password, and a query (which may hold a token) only as "?…".
+      target = `Location ${url.origin}${url.pathname}${url.search ? "?…" : ""}`;
+    } catch {
+      target = "an unreadable Location header";
+    }
+  }
+  return new RekkoResponseError(
+    `${request} was answered ${status} (a redirect, ${target}); redirects are not followed, so the call did not take effect. ` +
+      "Set rekko:baseUrl (or REKKO_BASE_URL) to the API's own address, e.g. https://api.rekko.ai, not one that redirects.",
+    { status, request },
+  );
+}
+
 function parseJson(text: string, request: string): unknown {
   try {
     return text === "" ? undefined : JSON.parse(text);
@@ -116,7 +138,10 @@ export class RekkoClient {
     });
   }
 
-  constructor(options: ClientOptions) {
+  constructor(given: ClientOptions) {
+    // An option given as `undefined` means "not set": it must not override a default
+    // (`maxAttempts: undefined` would otherwise retry forever, `requestTimeoutMs: undefined` drop the timeout).
+    const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ClientOptions;
     this.opts = {
       maxRequestsPerMinute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
       maxAttempts: 6,
@@ -222,7 +247,8 @@ export class RekkoClient {
       return { kind: "retry", error, sent: !beforeSend };
     }
     const status = response.statusCode;
-    if (status < 400) return { kind: "ok", response };
+    if (status >= 300 && status < 400) throw redirectError(status, response.headers.location, request, this.opts.baseUrl);
+    if (status < 300) return { kind: "ok", response };
     let body: unknown;
     try {
       body = response.body ? JSON.parse(response.body) : undefined;

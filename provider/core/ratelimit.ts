@@ -1,7 +1,8 @@
 /**
  * A token bucket: `perMinute` requests a minute on average, with a burst of a twelfth of that
  * ({@link burstFor}). One per provider session, shared by every request of that session, so a
- * large stack stays under the API's own limit instead of tripping 429s.
+ * large stack stays under the API's own limit instead of tripping 429s. Time comes from a
+ * monotonic clock ({@link monotonicNow}) unless a test injects one.
  */
 export class RateLimiter {
   private tokens: number;
@@ -12,7 +13,7 @@ export class RateLimiter {
 
   constructor(
     perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicNow,
     private readonly sleep: (ms: number) => Promise<void> = delay,
   ) {
     if (!Number.isFinite(perMinute) || perMinute <= 0) throw new RangeError("perMinute must be a positive number");
@@ -41,6 +42,11 @@ export class RateLimiter {
       await this.sleep(Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute));
     }
   }
+}
+
+/** Milliseconds on a monotonic clock: a wall-clock step (NTP, a manual change) never stalls or bursts the bucket. */
+export function monotonicNow(): number {
+  return performance.now();
 }
 
 /** The burst a bucket of `perMinute` allows: a twelfth, at least 1. */

@@ -4,6 +4,7 @@ import {
   RekkoClient,
   RekkoNetworkError,
   RekkoPlanError,
+  RekkoResponseError,
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider";
@@ -169,6 +170,69 @@ describe("API client against the emulator", () => {
     expect(await client().deleteWebhook("wh-000000000000")).to.equal(false);
     const info = await client().createWebhook(reg);
     expect(await client().deleteWebhook(info.webhook_id)).to.equal(true);
+  });
+
+  it("keeps the defaults for options given as undefined (maxAttempts, timeouts, delays)", async () => {
+    emu.addFault({ kind: "status", method: "GET", status: 503, times: 10 });
+    let error: unknown;
+    const c = client({
+      maxAttempts: undefined,
+      requestTimeoutMs: undefined,
+      connectTimeoutMs: undefined,
+      baseDelayMs: undefined,
+      maxDelayMs: undefined,
+      maxRequestsPerMinute: undefined,
+    });
+    await c.listWebhooks().catch((e) => {
+      error = e;
+    });
+    expect(error, "a persistent 503 ends after the default 6 attempts").to.be.instanceOf(RekkoServerError);
+    expect(calls("GET")).to.have.length(6);
+    const opts = (c as unknown as { opts: Record<string, unknown> }).opts;
+    expect(opts).to.include({ requestTimeoutMs: 30_000, connectTimeoutMs: 5_000, baseDelayMs: 250, maxDelayMs: 30_000 });
+  });
+
+  for (const status of [301, 302, 303, 307, 308]) {
+    it(`treats a ${status} redirect of DELETE as an error naming the Location without credentials; the webhook stays`, async () => {
+      const info = await client().createWebhook(reg);
+      emu.addFault({
+        kind: "status",
+        method: "DELETE",
+        status,
+        body: {},
+        headers: { location: "https://user:hunter2@api.example.com/v1/webhooks/x?token=abc" },
+      });
+      let error: unknown;
+      await client()
+        .deleteWebhook(info.webhook_id)
+        .catch((e) => {
+          error = e;
+        });
+      expect(error).to.be.instanceOf(RekkoResponseError);
+      const message = (error as Error).message;
+      expect(message).to.include(`${status}`).and.include("Location https://api.example.com/v1/webhooks/x?…");
+      expect(message).not.to.include("hunter2").and.not.include("user:").and.not.include("token=abc");
+      expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
+    });
+  }
+
+  it("treats a 3xx answer to a list or a create as an error, without following it", async () => {
+    emu.addFault({ kind: "status", method: "GET", status: 302, body: {}, headers: { location: "/elsewhere" } });
+    let error: unknown;
+    await client()
+      .listWebhooks()
+      .catch((e) => {
+        error = e;
+      });
+    expect((error as Error).message).to.include(`Location ${emu.url}/elsewhere`);
+    emu.addFault({ kind: "status", method: "POST", status: 307, body: {} });
+    await client()
+      .createWebhook(reg)
+      .catch((e) => {
+        error = e;
+      });
+    expect((error as Error).message).to.match(/answered 307 .*no Location header/);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 302", "POST 307"]);
   });
 
   it("paces requests with the shared client-side rate limit (observed in the emulator log)", async () => {

@@ -40,6 +40,25 @@ describe("rate limiter", () => {
     await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => limiter.acquire().then(() => order.push(n))));
     expect(order).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
   });
+  it("keeps its pace through a backwards wall-clock step of one hour (monotonic clock)", async () => {
+    const realNow = Date.now;
+    let wall = realNow();
+    // The wall clock is replaced before the limiter exists, so a limiter reading it sees the step.
+    Date.now = () => wall;
+    const waits: number[] = [];
+    try {
+      const limiter = new RateLimiter(60, undefined, async (ms) => {
+        waits.push(ms);
+        if (ms > 5_000) throw new Error(`the limiter would stall for ${ms} ms`);
+      });
+      await limiter.acquire();
+      wall -= 3_600_000;
+      for (let i = 0; i < 3; i++) await limiter.acquire();
+    } finally {
+      Date.now = realNow;
+    }
+    expect(waits, "burst tokens were left: no wait at all").to.deep.equal([]);
+  });
   it("refuses a non-positive rate", () => {
     expect(() => new RateLimiter(0)).to.throw(RangeError);
   });
