@@ -24,7 +24,7 @@ if (( node_major < 22 )); then
 fi
 
 step "building the package (tsc)"
-npx tsc -p tsconfig.build.json
+bash scripts/build.sh
 
 # The plugin cache the tests and the demo use (the random plugin is installed there).
 export PULUMI_HOME="${PULUMI_HOME:-$root/.work/pulumi-home}"

@@ -2,9 +2,9 @@
 // statuses, header and body parsing, duplicate handling and dispatch. A face supplies the
 // request as a DeliverySource and the HMAC as a ReceiverCrypto (node:crypto, synchronous, or
 // crypto.subtle, asynchronous). No import of Node built-ins or of any package here.
-import type { RekkoEventType } from "../core/events";
-import { isKnownEvent, type RekkoEvent, type RekkoEventOf } from "./events";
-import { SeenBodies } from "./memory";
+import type { RekkoEventType } from "../core/events.js";
+import { isKnownEvent, type RekkoEvent, type RekkoEventOf } from "./events.js";
+import { SeenBodies } from "./memory.js";
 
 /** The header Rekko puts the signature in. */
 export const SIGNATURE_HEADER = "x-webhook-signature";
@@ -82,6 +82,9 @@ export async function resolveSecrets(option: SecretsOption): Promise<string[]> {
   }
 }
 
+/** The value of one hex digit, given its char code (already checked to be a hex digit). */
+const nibble = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87);
+
 /**
  * The signature bytes of an `x-webhook-signature` value, or why there are none: missing
  * (absent, empty, an empty list), malformed (several values, not 64 hex characters, a
@@ -99,7 +102,7 @@ export function parseSignatureHeader(header: unknown): Uint8Array | RekkoFailure
   if (hex === "") return refuse("missing-signature");
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return refuse("malformed-signature");
   const bytes = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < 32; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return bytes;
 }
 

@@ -1,7 +1,7 @@
 // The delivered events, typed from the API documentation. Rekko documents each payload by
 // example only, so a documented type whose fields do not have the documented shape is not
 // given to that type's handler: it goes to the fallback, like a type Rekko adds later.
-import { isEventType, type RekkoEventType } from "../core/events";
+import { isEventType, type RekkoEventType } from "../core/events.js";
 
 /** `price_shift`: a market's yes price moved. */
 export interface PriceShiftEvent {

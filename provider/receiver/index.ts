@@ -8,6 +8,6 @@
  * Bundlers targeting a browser/worker platform resolve the web face alone (`index.web.ts`).
  * @packageDocumentation
  */
-export * from "./index.web";
-export { createWebhookHandler, processDelivery, type ReceiverOptions } from "./node";
-export { type RawBody, signPayload, verifySignature } from "./signature";
+export * from "./index.web.js";
+export { createWebhookHandler, processDelivery, type ReceiverOptions } from "./node.js";
+export { type RawBody, signPayload, verifySignature } from "./signature.js";

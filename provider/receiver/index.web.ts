@@ -17,7 +17,7 @@ export {
   type RekkoVerified,
   type SecretsOption,
   SIGNATURE_HEADER,
-} from "./core";
+} from "./core.js";
 export {
   type AnalysisCompleteEvent,
   isKnownEvent,
@@ -26,6 +26,6 @@ export {
   type RekkoEvent,
   type RekkoEventOf,
   type WhaleAlertEvent,
-} from "./events";
-export { SeenBodies } from "./memory";
-export { handleRekkoRequest, type VerifyOptions, verifyRekkoBody, verifyRekkoRequest } from "./web";
+} from "./events.js";
+export { SeenBodies } from "./memory.js";
+export { handleRekkoRequest, type VerifyOptions, verifyRekkoBody, verifyRekkoRequest } from "./web.js";

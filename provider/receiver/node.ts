@@ -12,10 +12,10 @@ import {
   REASONS,
   type RekkoHandlerOptions,
   SIGNATURE_HEADER,
-} from "./core";
-import type { RekkoEvent } from "./events";
-import { SeenBodies } from "./memory";
-import { nodeCrypto, type RawBody } from "./signature";
+} from "./core.js";
+import type { RekkoEvent } from "./events.js";
+import { SeenBodies } from "./memory.js";
+import { nodeCrypto, type RawBody } from "./signature.js";
 
 export { type DeliveryResult, type RekkoEvent, SeenBodies };
 

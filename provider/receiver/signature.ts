@@ -1,6 +1,6 @@
 // The Node face of signing and verification: node:crypto, synchronous.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { bodyBytes, parseSignatureHeader, type ReceiverCrypto, SIGNATURE_HEADER, secretList } from "./core";
+import { bodyBytes, parseSignatureHeader, type ReceiverCrypto, SIGNATURE_HEADER, secretList } from "./core.js";
 
 export { SIGNATURE_HEADER };
 

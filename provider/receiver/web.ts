@@ -17,8 +17,8 @@ import {
   type SecretsOption,
   SIGNATURE_HEADER,
   verifySource,
-} from "./core";
-import type { SeenBodies } from "./memory";
+} from "./core.js";
+import type { SeenBodies } from "./memory.js";
 
 // Imported keys per secret; a handful of secrets are live at a time (rotation overlap).
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;

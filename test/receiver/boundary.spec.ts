@@ -5,9 +5,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect } from "chai";
+import { webBundle } from "../support/bundle";
 import { ROOT } from "../support/engine";
 
-const DIST = join(ROOT, "dist", "provider");
+const DIST = join(ROOT, "dist");
 
 /** Every file and bare specifier reachable by `require` from `entry` in the built output. */
 function graph(entry: string): { files: string[]; external: string[] } {
@@ -16,7 +17,7 @@ function graph(entry: string): { files: string[]; external: string[] } {
   const visit = (file: string) => {
     if (files.has(file)) return;
     files.add(file);
-    for (const [, spec] of readFileSync(file, "utf8").matchAll(/require\("([^"]+)"\)/g)) {
+    for (const [, spec] of readFileSync(file, "utf8").matchAll(/(?:require\(|from |import )"([^"]+)"/g)) {
       if (!spec) continue;
       if (spec.startsWith(".")) visit(`${resolve(dirname(file), spec)}.js`.replace(/\.js\.js$/, ".js"));
       else external.add(spec);
@@ -28,17 +29,25 @@ function graph(entry: string): { files: string[]; external: string[] } {
 
 describe("pulumi-rekko/receiver boundary (built output)", () => {
   it("the Node entry requires only its own files and node: built-ins", () => {
-    const { files, external } = graph("receiver/index.js");
-    expect(
-      files.every((f) => f.startsWith("receiver/") || f === "core/events.js"),
-      files.join(", "),
-    ).to.equal(true);
+    const { files, external } = graph("provider/receiver/index.js");
+    const own = (f: string) => f.startsWith("provider/receiver/") || f === "provider/core/events.js";
+    expect(files.every(own), files.join(", ")).to.equal(true);
     expect(external).to.deep.equal(["node:crypto"]);
   });
 
-  it("the web entry requires no Node built-in and no package", () => {
-    const { external } = graph("receiver/index.web.js");
-    expect(external).to.deep.equal([]);
+  it("the web entries (CommonJS, and the ES modules bundlers get) import no Node built-in and no package", () => {
+    expect(graph("provider/receiver/index.web.js").external).to.deep.equal([]);
+    const esm = graph("esm/receiver/index.web.js");
+    expect(esm.external).to.deep.equal([]);
+    expect(esm.files).to.include.members(["esm/receiver/web.js", "esm/receiver/core.js", "esm/core/events.js"]);
+  });
+
+  it("bundles for the browser with esbuild through the package's exports: no node: import, at most 8 KB minified", async () => {
+    const code = await webBundle(ROOT);
+    console.log(`      web bundle: ${Buffer.byteLength(code)} bytes minified`);
+    expect(code).to.include("x-webhook-signature");
+    expect(code).to.not.match(/["']node:/);
+    expect(Buffer.byteLength(code)).to.be.at.most(8 * 1024);
   });
 
   it("loading the entry through the package's exports loads no file from node_modules", () => {

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run build`: the CommonJS library with types (dist/provider), and the receiver's web
+# entry as ES modules (dist/esm) for bundlers targeting browsers, workers and edge runtimes.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+npx tsc -p tsconfig.build.json
+npx tsc -p tsconfig.esm.json
+printf '{ "type": "module" }\n' >dist/esm/package.json
