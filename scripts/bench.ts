@@ -6,6 +6,7 @@
  *   npm run bench                       # N = 1, 10, 100; 5 runs each; the rate-limited runs
  *   npm run bench -- --quick            # N = 1, 10; 1 run; no rate-limited runs
  *   npm run bench -- --json bench-results.json --doc
+ *   npm run bench -- --only receiver [--doc]   # the receiver's figures alone (about 1 minute)
  *
  * Options: --quick, --runs <k>, --sizes 1,10,100, --no-rate-limited, --json <path>,
  * --doc (rewrite the results section of docs/PERFORMANCE.md), --deadline-minutes <m>;
@@ -25,6 +26,7 @@ import { RekkoEmulator } from "../provider/testing";
 import { openProject, ROOT, type TestProject, toolchainDir } from "../test/support/engine";
 import { machine, versions } from "./bench/machine";
 import { ProcessSampler, type ProcessUsage } from "./bench/procs";
+import { benchReceiver, receiverMarkdown } from "./bench/receiver";
 import { markdown } from "./bench/report";
 import {
   type BenchResult,
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     "deadline-minutes": { type: "string", default: "45" },
     env: { type: "string", multiple: true },
     "rekko-project": { type: "string" },
+    only: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -279,10 +282,11 @@ function engineExtraEnv(): Record<string, string> {
   return env;
 }
 
-function writeDoc(body: string): void {
+/** Rewrites the `<!-- section:begin -->` … `<!-- section:end -->` part of docs/PERFORMANCE.md. */
+function writeDoc(body: string, section = "bench"): void {
   const text = readFileSync(DOC, "utf8");
-  const begin = "<!-- bench:begin -->";
-  const end = "<!-- bench:end -->";
+  const begin = `<!-- ${section}:begin -->`;
+  const end = `<!-- ${section}:end -->`;
   const a = text.indexOf(begin);
   const b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`${DOC} has no ${begin} … ${end} section to rewrite`);
@@ -314,8 +318,27 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const t0 = performance.now();
   const host = machine();
-  log("building the package (tsc -p tsconfig.build.json)");
-  execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  log("building the package (scripts/build.sh)");
+  execFileSync("bash", [join(ROOT, "scripts", "build.sh")], { cwd: ROOT, stdio: "inherit" });
+  if (args.only !== undefined && args.only !== "receiver")
+    throw new Error(`--only takes "receiver", got ${JSON.stringify(args.only)}`);
+  const receiverRuns = args.runs ? (positiveInts(args.runs, "--runs")[0] ?? 1) : quick ? 3 : 7;
+  const receiverFigures = async () => {
+    const figures = await benchReceiver(ROOT, receiverRuns, log);
+    const hostLine = `${host.nproc} CPUs (${host.cpuModel}), load ${loadavg()[0]?.toFixed(2)} at the end`;
+    const text = receiverMarkdown(figures, new Date().toISOString().slice(0, 16).replace("T", " "), hostLine);
+    process.stdout.write(`\n${text}\n`);
+    if (args.doc) {
+      writeDoc(text, "receiver");
+      log(`updated the receiver section of ${DOC}`);
+    }
+    return figures;
+  };
+  if (args.only === "receiver") {
+    const figures = await receiverFigures();
+    if (args.json) writeFileSync(resolve(process.cwd(), args.json), `${JSON.stringify(figures, null, 2)}\n`);
+    return;
+  }
   const tools = toolchainDir();
   const ver = versions(ROOT, tools);
   log(`toolchain ${tools}; ${JSON.stringify(ver)}`);
@@ -412,6 +435,7 @@ async function main(): Promise<void> {
     writeDoc(text);
     log(`updated ${DOC}`);
   }
+  await receiverFigures();
   const missed = result.targets.filter((t) => !t.holds).length;
   log(`${result.targets.length - missed} of ${result.targets.length} targets hold; ${result.totalSeconds.toFixed(0)} s in all`);
 }
