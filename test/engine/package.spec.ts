@@ -5,12 +5,14 @@ import { delimiter, dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
+import { webBundle } from "../support/bundle";
 import { engineEnv, ROOT, toolchainDir } from "../support/engine";
 
 const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 
 const program = `import * as pulumi from "@pulumi/pulumi";
 import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature } from "pulumi-rekko";
+import { verifyRekkoBody } from "pulumi-rekko/receiver";
 import { RekkoEmulator, signPayload } from "pulumi-rekko/testing";
 
 const events: RekkoEventType[] = ["whale_alert"];
@@ -22,6 +24,19 @@ export const verifierWorks = verifySignature("{}", signPayload("{}", "k".repeat(
 export const emulatorClass = typeof RekkoEmulator;
 export const ids = { plain: plain.webhookId, paired: paired.webhookId };
 export const pairedSecret = paired.secret;
+
+// The light receiver from the same install, run inside the program: a signed Request verified on crypto.subtle.
+const body = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"yes","flow":1,"price":0.5}';
+export const webVerified = pulumi.output(verifyRekkoBody(body, signPayload(body, "k".repeat(16)), ["k".repeat(16)]).then((r) => r.ok));
+`;
+
+// A worker/edge consumer: no @types/node, DOM types only, the "worker" condition (as wrangler
+// and Next's edge bundler resolve it); it type-checks against the web face's declarations.
+const edge = `import { handleRekkoRequest, type RekkoHandlerOptions, type WhaleAlertEvent } from "pulumi-rekko/receiver";
+
+const seen: WhaleAlertEvent[] = [];
+const options: RekkoHandlerOptions = { secrets: ["k".repeat(16)], on: { whale_alert: (e) => void seen.push(e) } };
+export default { fetch: (request: Request): Promise<Response> => handleRekkoRequest(request, options) };
 `;
 
 describe("the packed package, installed into a fresh project outside the source tree", function () {
@@ -80,6 +95,23 @@ describe("the packed package, installed into a fresh project outside the source 
       }),
     );
     writeFileSync(join(project, "index.ts"), program);
+    writeFileSync(join(project, "edge.ts"), edge);
+    writeFileSync(
+      join(project, "tsconfig.edge.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "esnext",
+          moduleResolution: "bundler",
+          customConditions: ["worker"],
+          lib: ["ES2023", "DOM"],
+          types: [],
+          noEmit: true,
+        },
+        files: ["edge.ts"],
+      }),
+    );
     const path = [join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter);
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: project,
@@ -117,27 +149,53 @@ describe("the packed package, installed into a fresh project outside the source 
       "dist/provider/testing/index.js",
       "dist/provider/testing/index.d.ts",
       "dist/provider/cli/emulator.js",
+      "dist/provider/receiver/index.js",
+      "dist/provider/receiver/index.d.ts",
+      "dist/provider/receiver/index.web.d.ts",
+      "dist/esm/package.json",
+      "dist/esm/receiver/index.web.js",
     ]);
-    const unwanted = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts))$/.test(f));
+    const wanted = /^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts)|dist\/esm\/(package\.json|.*\.js))$/;
+    const unwanted = files.filter((f) => !wanted.test(f));
     expect(unwanted).to.deep.equal([]);
   });
 
   it("resolves only the exported entry points, the way a consumer does", () => {
     const script = `
       const r = (m) => { try { require(m); return "ok"; } catch (e) { return e.code; } };
-      console.log(JSON.stringify([r("pulumi-rekko"), r("pulumi-rekko/testing"), r("pulumi-rekko/dist/provider/core/client.js")]));`;
+      console.log(JSON.stringify([r("pulumi-rekko"), r("pulumi-rekko/testing"), r("pulumi-rekko/receiver"), r("pulumi-rekko/dist/provider/core/client.js")]));`;
     const out = execFileSync(join(ROOT, "node_modules", ".bin", "node"), ["-e", script], {
       cwd: join(dir, "app"),
       encoding: "utf8",
     });
-    expect(JSON.parse(out)).to.deep.equal(["ok", "ok", "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
+    expect(JSON.parse(out)).to.deep.equal(["ok", "ok", "ok", "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
   });
 
-  it("compiles a strict TypeScript consumer against the published types", () => {
-    execFileSync(join(dir, "app", "node_modules", ".bin", "tsc"), ["-p", "."], {
+  it("serves pulumi-rekko/receiver from the tarball without loading any dependency, and bundles its web face for the browser", async () => {
+    const script = `
+      const { handleRekkoRequest, signPayload } = require("pulumi-rekko/receiver");
+      const body = '{"type":"price_shift"}';
+      const got = [];
+      const request = new Request("http://x/", { method: "POST", body, headers: { "x-webhook-signature": signPayload(body, "k".repeat(16)) } });
+      handleRekkoRequest(request, { secrets: "k".repeat(16), onEvent: (e) => got.push(e.type) }).then((res) => console.log(JSON.stringify({
+        status: res.status, got, loaded: Object.keys(require.cache).filter((f) => !f.includes("pulumi-rekko/dist/")) })));`;
+    const out = execFileSync(join(ROOT, "node_modules", ".bin", "node"), ["-e", script], {
       cwd: join(dir, "app"),
-      stdio: ["ignore", "inherit", "inherit"],
+      encoding: "utf8",
     });
+    expect(JSON.parse(out)).to.deep.equal({ status: 200, got: ["price_shift"], loaded: [] });
+    const code = await webBundle(join(dir, "app"));
+    expect(code).to.not.match(/["']node:/);
+    expect(Buffer.byteLength(code)).to.be.at.most(8 * 1024);
+  });
+
+  it("compiles a strict TypeScript consumer against the published types, and a worker consumer without Node types", () => {
+    for (const config of ["tsconfig.json", "tsconfig.edge.json"]) {
+      execFileSync(join(dir, "app", "node_modules", ".bin", "tsc"), ["-p", config], {
+        cwd: join(dir, "app"),
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+    }
   });
 
   it("runs preview, up, refresh and destroy; the stored provider stays small", async () => {
@@ -146,6 +204,7 @@ describe("the packed package, installed into a fresh project outside the source 
     expect(emu.requests()).to.deep.equal([]);
     const up = await stack.up();
     expect(up.outputs.verifierWorks?.value).to.equal(true);
+    expect(up.outputs.webVerified?.value, "the light receiver inside a Pulumi program").to.equal(true);
     expect(emu.webhooks()).to.have.length(2);
     const state = (await stack.exportStack()).deployment as { resources: { type: string; outputs?: { __provider?: string } }[] };
     const sizes = state.resources.filter((r) => r.type === TYPE).map((r) => Buffer.byteLength(r.outputs?.__provider ?? ""));
