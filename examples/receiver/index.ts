@@ -14,16 +14,16 @@ const markets = new RekkoWebhookWithSecret("markets", { url, events: ["price_shi
 const research = new RekkoWebhookWithSecret("research", { url, events: ["analysis_complete"], rotation: researchRotation });
 
 // The receiver accepts every secret either webhook may sign with right now.
-const acceptedSecrets = pulumi.secret(
+export const acceptedSecrets = pulumi.secret(
   pulumi.all([markets.acceptedSecrets, research.acceptedSecrets]).apply(([a, b]) => [...a, ...b]),
 );
 
-// Local receiving infrastructure; in production this is your function/container with
-// REKKO_ACCEPTED_SECRETS set from `acceptedSecrets` (see server.ts).
+// Local receiving infrastructure, given the accepted secrets; in production this is your
+// function or container with REKKO_ACCEPTED_SECRETS set from `acceptedSecrets` (see server.ts,
+// and examples/aws-lambda for a Lambda function URL).
 const receiver = new LocalReceiver("receiver", { acceptedSecrets, dir: path.join(__dirname, ".receiver") });
 setUrl(receiver.url);
 
 export const receiverUrl = receiver.url;
 export const receiverLog = receiver.logFile;
 export const webhookIds = { markets: markets.webhookId, research: research.webhookId };
-export const secrets = acceptedSecrets;

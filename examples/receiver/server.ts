@@ -1,31 +1,30 @@
-// A production receiver for Rekko deliveries: run it with REKKO_ACCEPTED_SECRETS set to the
-// JSON list from `pulumi stack output secrets --show-secrets` (e.g. through your platform's
-// secret store). Rekko signs no timestamp, so the handler's duplicate memory (same body within
-// ten minutes) is the replay protection; keep handlers idempotent as well.
+// A production receiver for Rekko deliveries, on the light import (no Pulumi SDK loaded).
+// Run it with REKKO_ACCEPTED_SECRETS set to the JSON list of the stack output
+// `acceptedSecrets` (`pulumi stack output acceptedSecrets --show-secrets`), e.g. through your
+// platform's secret store. Rekko signs no timestamp, so the handler's duplicate memory (same
+// body within ten minutes) is the replay protection; keep handlers idempotent as well.
 import { createServer } from "node:http";
-import { createWebhookHandler } from "pulumi-rekko";
+import type { AddressInfo } from "node:net";
+import { createWebhookHandler } from "pulumi-rekko/receiver";
 
 const secrets = JSON.parse(process.env.REKKO_ACCEPTED_SECRETS ?? "[]") as string[];
 
 const handler = createWebhookHandler({
   secrets,
   maxBodyBytes: 64 * 1024,
-  onEvent: async (event) => {
-    switch (event.type) {
-      case "whale_alert":
-        console.log(`whale on ${String(event.market_id)}: ${String(event.side)} ${String(event.flow)}`);
-        break;
-      case "price_shift":
-        console.log(`${String(event.market_id)} moved ${String(event.change_pct)}%`);
-        break;
-      case "analysis_complete":
-        console.log(`analysis ${String(event.analysis_id)} ready`);
-        break;
-    }
+  on: {
+    whale_alert: (e) => console.log(`whale on ${e.market_id}: ${e.side} ${e.flow} at ${e.price}`),
+    price_shift: (e) => console.log(`${e.market_id} moved ${e.change_pct}% to ${e.new_yes}`),
+    analysis_complete: (e) => console.log(`analysis ${e.analysis_id} ready for ${e.market_id}`),
   },
+  // Types Rekko adds later, and documented types with other fields.
+  onEvent: (e) => console.log(`other event ${e.type}`),
 });
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   if (req.url === "/rekko") handler(req, res);
   else res.writeHead(404).end();
-}).listen(Number(process.env.PORT ?? 8080));
+});
+server.listen(Number(process.env.PORT ?? 8080), () => {
+  console.log(`listening on ${(server.address() as AddressInfo).port}`);
+});

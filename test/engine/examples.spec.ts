@@ -75,7 +75,7 @@ describe("engine: the examples deploy, work and destroy against the emulator", f
       "before-analysis_complete",
       "after-rotation",
     ]);
-    const secrets = JSON.parse(await secretOutput(p, "secrets")) as string[];
+    const secrets = JSON.parse(await secretOutput(p, "acceptedSecrets")) as string[];
     await finish(p, secrets);
   });
 });

@@ -1,5 +1,6 @@
 // The framework recipes in examples/frameworks and examples/aws-lambda, each run with the
 // real framework from npm on loopback, receiving signed deliveries from the emulator.
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { POST } from "../../examples/frameworks/next/app/api/rekko/route";
 import { inbox } from "../../examples/frameworks/next/lib/rekko";
 import { EVENT_TYPES } from "../../provider/core/events";
 import type { RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
-import { signPayload } from "../../provider/receiver";
+import { createWebhookHandler, signPayload } from "../../provider/receiver";
 import { RekkoEmulator } from "../../provider/testing";
 import { linkPackage, ROOT } from "../support/engine";
 import { call } from "../support/http";
@@ -143,6 +144,54 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
       expect(inbox.map((e) => [e.type, e.market_id])).to.deep.equal(EVENT_TYPES.map((t) => [t, "KXFED-26MAR19"]));
     } finally {
       delete process.env.REKKO_ACCEPTED_SECRETS;
+      await close(server);
+    }
+  });
+
+  it("node:http: examples/receiver/server.ts, the production receiver, with REKKO_ACCEPTED_SECRETS from the stack", async () => {
+    linkPackage(join(ROOT, "examples", "receiver"));
+    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "examples", "receiver", "server.ts")], {
+      env: { ...process.env, PORT: "0", REKKO_ACCEPTED_SECRETS: JSON.stringify(ACCEPTED) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const lines: string[] = [];
+      child.stdout.setEncoding("utf8").on("data", (text: string) => lines.push(...text.trim().split("\n")));
+      for (let i = 0; i < 200 && !lines.some((l) => l.startsWith("listening on")); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const port = /listening on (\d+)/.exec(lines.join("\n"))?.[1];
+      await deliverTo(`http://127.0.0.1:${port}/rekko`, "server-ts");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(lines.slice(1)).to.deep.equal([
+        "server-ts moved 9.7% to 0.68",
+        "whale on server-ts: yes 250000 at 0.66",
+        "analysis an-7c9e6679f4a1 ready for server-ts",
+      ]);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the handler runs once", async () => {
+    const { events, options } = recorder<Buffer>();
+    const server = createServer(createWebhookHandler(options));
+    try {
+      const url = `${await listen(server)}/rekko`;
+      for (const secret of [CURRENT, NEXT]) {
+        const created = await call(emu.url, "POST", "/v1/webhooks", {
+          key: emu.apiKey,
+          json: { url, events: ["whale_alert"], secret },
+        });
+        expect(created.status).to.equal(200);
+      }
+      const reports = await emu.trigger("whale_alert", { market_id: "overlap" });
+      expect(reports.map((r) => [r.ok, r.status])).to.deep.equal([
+        [true, 200],
+        [true, 200],
+      ]);
+      expect(new Set(reports.map((r) => r.signature)).size, "signed with two secrets").to.equal(2);
+      expect(events).to.deep.equal(["whale_alert:yes:250000"]);
+    } finally {
       await close(server);
     }
   });
