@@ -242,6 +242,21 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
     });
   });
 
+  it("answers 405 with Allow: POST to other methods, and refuses options with no handler or no secret when made", async () => {
+    const { port } = await serve(createWebhookHandler({ secrets: SECRET, onEvent: () => undefined }));
+    const reply = await call(`http://127.0.0.1:${port}`, "GET", "/");
+    expect([reply.status, reply.headers.allow, (reply.body as { reason?: string }).reason]).to.deep.equal([
+      405,
+      "POST",
+      "method-not-allowed",
+    ]);
+    expect(() => createWebhookHandler({ secrets: SECRET } as ReceiverOptions)).to.throw(
+      TypeError,
+      /needs `onEvent` or `on` handlers/,
+    );
+    expect(() => createWebhookHandler({ secrets: [""], onEvent: () => undefined })).to.throw(TypeError, /non-empty secret/);
+  });
+
   it("gives typed events to per-type handlers and the rest to onEvent; processDelivery reports the reason", async () => {
     const whales: number[] = [];
     const other: string[] = [];

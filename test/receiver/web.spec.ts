@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { expect } from "chai";
 import {
   handleRekkoRequest,
+  isKnownEvent,
   type KnownRekkoEvent,
   REASONS,
   type RekkoEvent,
@@ -159,6 +160,13 @@ describe("receiver, web face (handleRekkoRequest)", () => {
     }
     expect(typed.map((e) => [e.type, e.market_id, e.side])).to.deep.equal([["whale_alert", "KX-1", "YES"]]);
     expect(fallback.map((e) => e.market_id)).to.deep.equal(["KX-2", "KX-3", "KX-4"]);
+  });
+
+  it("isKnownEvent narrows only documented types carrying their documented fields", () => {
+    expect(isKnownEvent(JSON.parse(WHALE) as RekkoEvent)).to.equal(true);
+    expect(isKnownEvent({ type: "whale_alert", market_id: "m" })).to.equal(false);
+    expect(isKnownEvent({ type: "analysis_complete", analysis_id: "a", market_id: "m", platform: "p" })).to.equal(true);
+    expect(isKnownEvent({ type: "market_closed", market_id: "m" })).to.equal(false);
   });
 
   it('answers 200 "ignored" when no handler takes an event', async () => {
