@@ -131,7 +131,8 @@ export class WebhookSession {
         );
       }
       const diffs: string[] = [];
-      if (found.url !== inputs.url) diffs.push(`url: declared ${inputs.url}, registered ${found.url}`);
+      // Neither url is shown: a receiver url may hold a token or be a Pulumi secret.
+      if (found.url !== inputs.url) diffs.push("url: the declared url is not the registered one (GET /v1/webhooks lists it)");
       if (!sameEventSet(found.events, inputs.events)) {
         diffs.push(`events: declared [${inputs.events.join(", ")}], registered [${found.events.join(", ")}]`);
       }

@@ -39,8 +39,10 @@ export function resolveSettings(config: RawSettings, env: NodeJS.ProcessEnv = pr
   try {
     url = new URL(base);
   } catch {
+    // Shown without any user:password part (never a credential in a message).
+    const shown = base.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, "$1");
     throw new RekkoConfigError(
-      `rekko:baseUrl ${JSON.stringify(base)} is not an absolute URL. Set it to ${DEFAULT_BASE_URL} (the default) or your emulator's http://127.0.0.1:PORT.`,
+      `rekko:baseUrl ${JSON.stringify(shown)} is not an absolute URL. Set it to ${DEFAULT_BASE_URL} (the default) or your emulator's http://127.0.0.1:PORT.`,
     );
   }
   if (url.username || url.password) {

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, isEventType } from "./events";
-import { hostKind } from "./hosts";
+import { classifyHost } from "./hosts";
 
 /** A check failure: which input property, and why (with the fix). */
 export interface CheckFailure {
@@ -44,37 +44,39 @@ export function maskSecret(value: unknown): string {
   return typeof value === "string" ? `(secret, ${value.length} chars)` : `(a ${typeof value})`;
 }
 
-/** Checks a receiver URL; returns the reason it is refused, or undefined when it is fine. */
+/**
+ * Checks a receiver URL; returns the reason it is refused, or undefined when it is fine. The
+ * reason never repeats the url or any part of it (its user:password, host, path or query): a
+ * receiver URL often carries a token, may be a Pulumi secret, and the engine masks only whole
+ * secret values. It names the kind of problem, and for a host the IANA range it falls in.
+ */
 export function urlProblem(value: unknown, ctx: CheckContext): string | undefined {
   const fix = "Give the absolute https:// URL of your receiver, e.g. https://hooks.example.com/rekko.";
-  if (typeof value !== "string") return `url must be a string, got ${show(value)}. ${fix}`;
+  if (typeof value !== "string") return `url must be a string, got ${value === null ? "null" : `a ${typeof value}`}. ${fix}`;
   if (value.length === 0) return `url is empty. ${fix}`;
   if (value.length > MAX_URL_LENGTH) return `url is ${value.length} characters long; the limit is ${MAX_URL_LENGTH}. ${fix}`;
-  if (CONTROL_OR_SPACE.test(value)) return `url ${show(value)} contains spaces or control characters. ${fix}`;
+  const at = (re: RegExp) => ` (at character ${value.search(re) + 1} of ${value.length})`;
+  if (CONTROL_OR_SPACE.test(value)) return `url contains spaces or control characters${at(CONTROL_OR_SPACE)}. ${fix}`;
   if (INVISIBLE.test(value)) {
-    return `url ${show(value)} contains invisible or bidirectional formatting characters (zero-width, bidi override, soft hyphen). ${fix}`;
+    return `url contains invisible or bidirectional formatting characters (zero-width, bidi override, soft hyphen)${at(INVISIBLE)}. ${fix}`;
   }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `url ${show(value)} is not an absolute URL. ${fix}`;
-  }
+  if (!URL.canParse(value)) return `url is not an absolute URL. ${fix}`;
+  const url = new URL(value);
   if (url.username || url.password) {
     return "url must not carry a user name or password (user:password@host): Rekko signs each delivery instead; verify it with the signing secret.";
   }
-  if (url.hash || value.includes("#")) return `url ${show(value)} has a #fragment, which is never sent to a server. Remove it.`;
-  const kind = hostKind(url.hostname);
+  if (url.hash || value.includes("#")) return "url has a #fragment, which is never sent to a server. Remove it.";
+  const host = classifyHost(url.hostname);
   if (url.protocol === "http:") {
-    if (ctx.allowLocalReceivers && kind === "loopback") return undefined;
-    return `url ${show(value)} uses http; Rekko delivers only to https. Use https:// (plain http is allowed only for a loopback receiver while the API itself is on loopback, as with the local emulator).`;
+    if (ctx.allowLocalReceivers && host.kind === "loopback") return undefined;
+    return "url uses http; Rekko delivers only to https. Use https:// (plain http is allowed only for a loopback receiver while the API itself is on loopback, as with the local emulator).";
   }
-  if (url.protocol !== "https:") return `url ${show(value)} uses the ${url.protocol} scheme. ${fix}`;
-  if (kind === "loopback" && !ctx.allowLocalReceivers) {
-    return `url ${show(value)} points to this machine (${url.hostname}), which the Rekko API cannot reach. Use a public https host (loopback receivers are allowed only against a local emulator).`;
+  if (url.protocol !== "https:") return `url uses the ${url.protocol} scheme. ${fix}`;
+  if (host.kind === "loopback" && !ctx.allowLocalReceivers) {
+    return `url points to this machine (${host.ip ? "a loopback address" : "a localhost name"}), which the Rekko API cannot reach. Use a public https host (loopback receivers are allowed only against a local emulator).`;
   }
-  if (kind === "private") {
-    return `url ${show(value)} points to a private, link-local or reserved address (${url.hostname}), which the Rekko API cannot reach. Use a public https host.`;
+  if (host.kind === "private") {
+    return `url points to a private, link-local or reserved address (IANA special-purpose range: ${host.range}), which the Rekko API cannot reach. Use a public https host.`;
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import type { ClientOptions } from "../core/client";
 import { type ReadOutcome, type WebhookInputs, type WebhookOutputs, WebhookSession } from "../core/session";
 import type { RawSettings } from "../core/settings";
 import type { CheckFailure } from "../core/validation";
+import { engineCheckFailures } from "./checkFailures";
 import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protocol";
 
 export type { WebhookInputs, WebhookOutputs } from "../core/session";
@@ -25,12 +26,16 @@ export function configure(settings: RawSettings, overrides: Partial<ClientOption
   host.session = new WebhookSession(settings, overrides);
 }
 
-/** check: validation with no network. Settings problems are reported here, at preview time. */
+/**
+ * check: validation with no network. Settings problems are reported here, at preview time.
+ * Failures about `url` and `secret` name no property, so the engine does not print their values.
+ */
 export async function check(
   _olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  return host.session.check(news, isUnknown);
+  const { inputs, failures } = host.session.check(news, isUnknown);
+  return { inputs, failures: engineCheckFailures(failures) };
 }
 
 /** diff: no network. */

@@ -144,3 +144,29 @@ describe("validation: checkInputs", () => {
     );
   });
 });
+
+describe("validation: url reasons never repeat the url (it may be a secret or hold a token)", () => {
+  const remote = { allowLocalReceivers: false };
+  const cases = [
+    "https://alice:pw-PART-1@recv.example.org/tok-PART-2",
+    "https://alice:pw-PART-1@[recv/tok-PART-2",
+    "http://recv.example.org/tok-PART-2?sig=PART-3",
+    "ftp://recv.example.org/tok-PART-2",
+    "https://10.9.8.7/tok-PART-2",
+    "https://127.0.0.1/tok-PART-2",
+    "https://api.localhost/tok-PART-2",
+    "https://recv.example.org/tok-PART-2#PART-3",
+    "https://recv.example.org/tok-PART-2 x",
+    "https://recv.example.org/tok-PART-2\u200b",
+    `https://10.9.8.7/tok-PART-2/${"x".repeat(100)}`,
+  ];
+  for (const url of cases) {
+    it(`refuses ${JSON.stringify(url.slice(0, 60))} without any part of it`, () => {
+      const reason = urlProblem(url, remote) ?? "";
+      expect(reason).to.match(/^url /);
+      for (const part of ["PART", "alice", "recv.example.org", "10.9.8.7", "127.0.0.1", "api.localhost", "xxxx"]) {
+        expect(reason, part).not.to.include(part);
+      }
+    });
+  }
+});

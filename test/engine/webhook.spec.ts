@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, openProject, resources, type TestProject } from "../support/engine";
+import { exportText, openProject, resources, type TestProject, webhooksProject } from "../support/engine";
 
 const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 const HOOK_SECRET = "engine-test-signing-secret-";
@@ -135,12 +135,7 @@ describe("engine: bad input and settings fail at preview, naming the field", fun
   let project: TestProject;
   before(async () => {
     emu = await RekkoEmulator.start();
-    project = await openProject(join(__dirname, "projects", "webhooks"));
-    await project.stack.setAllConfig({
-      "rekko:apiKey": { value: emu.apiKey, secret: true },
-      "rekko:baseUrl": { value: emu.url },
-      hookSecret: { value: "short", secret: true },
-    });
+    project = await webhooksProject(emu, { hookSecret: { value: "short", secret: true } });
   });
   after(async () => {
     await project?.destroyAndRemove();

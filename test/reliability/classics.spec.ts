@@ -107,21 +107,14 @@ describe("classics: IPv6 and IPv4 spellings of private addresses", () => {
     "169.254.169.254.",
     "100.100.100.200",
     "224.0.0.1",
+    // The deprecated IPv4-compatible form (::/96) reaches no loopback interface: reserved, outside 2000::/3.
+    "[::127.0.0.1]",
   ];
   for (const host of privateHosts) {
     it(`refuses https://${host}/ as private`, () =>
       expect(urlProblem(`https://${host}/`, remote)).to.match(/private, link-local or reserved/));
   }
-  for (const host of [
-    "0x7f000001",
-    "0177.0.0.1",
-    "127.1",
-    "017700000001",
-    "[::127.0.0.1]",
-    "[0::ffff:7f00:0001]",
-    "LOCALHOST",
-    "localhost.",
-  ]) {
+  for (const host of ["0x7f000001", "0177.0.0.1", "127.1", "017700000001", "[0::ffff:7f00:0001]", "LOCALHOST", "localhost."]) {
     it(`refuses https://${host}/ as this machine`, () =>
       expect(urlProblem(`https://${host}/`, remote)).to.match(/points to this machine/));
   }

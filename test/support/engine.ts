@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 
 /** The repository root. */
 export const ROOT = resolve(__dirname, "..", "..");
@@ -147,4 +147,15 @@ export function quickstartSource(): string {
 /** Reads a file of the repo. */
 export function repoFile(...parts: string[]): string {
   return readFileSync(join(ROOT, ...parts), "utf8");
+}
+
+/** The `test/engine/projects/webhooks` project against an emulator: `rekko:apiKey` (secret), `rekko:baseUrl`, then `config`. */
+export async function webhooksProject(emu: { apiKey: string; url: string }, config: ConfigMap = {}): Promise<TestProject> {
+  const project = await openProject(join(ROOT, "test", "engine", "projects", "webhooks"));
+  await project.stack.setAllConfig({
+    "rekko:apiKey": { value: emu.apiKey, secret: true },
+    "rekko:baseUrl": { value: emu.url },
+    ...config,
+  });
+  return project;
 }

@@ -290,7 +290,12 @@ export async function fuzzRuntimeCheck(runs: number, seed: number): Promise<Fuzz
     const result = await fc.check(
       fc.asyncProperty(keyArb, baseArb, rateArb, fc.anything(), newsArb, async (apiKey, baseUrl, rate, olds, news) => {
         rt.configure({ apiKey, baseUrl, maxRequestsPerMinute: rate as string | number | undefined });
-        const { failures } = await rt.check((olds ?? {}) as Record<string, unknown>, news as Record<string, unknown>);
+        const reported = await rt.check((olds ?? {}) as Record<string, unknown>, news as Record<string, unknown>);
+        // Failures about url and secret reach the engine without a property (so it does not print
+        // their values); their reason must then start with the input's name.
+        const failures = reported.failures.map((f) =>
+          f.property === "" ? { ...f, property: /^(url|secret)\b/.exec(f.reason)?.[1] ?? "(none)" } : f,
+        );
         const wrong = failureProblems(news as Record<string, unknown>, failures, [...FIELDS, ...SETTINGS]);
         if (apiKey && JSON.stringify(failures).includes(apiKey)) wrong.push("a message shows the API key");
         if (failures.length === 0) bump(outcomes, "accepted");

@@ -10,19 +10,27 @@ interface Hook {
   /** Pass a plain (non-secret) string as the signing secret, to check it still ends up secret. */
   plainSecret?: boolean;
   adoptWebhookId?: string;
+  /** Use the secret config value `secretUrl` as the url (a receiver URL holding a token). */
+  secretUrl?: boolean;
+  /** Take the url from this environment variable (a plain value that is in no config). */
+  urlEnv?: string;
+  /** Take a plain (non-secret) signing secret from this environment variable. */
+  secretEnv?: string;
 }
 
 const config = new pulumi.Config();
 const hooks = config.requireObject<Hook[]>("hooks");
 const hookSecret = config.getSecret("hookSecret");
+const secretUrl = config.getSecret("secretUrl");
 
 const made: Record<string, RekkoWebhook> = {};
 for (const h of hooks) {
   const secret =
     (h.plainSecret ? `plain-text-secret-for-${h.name}-123` : undefined) ??
+    (h.secretEnv ? (process.env[h.secretEnv] ?? "") : undefined) ??
     (h.secretSuffix !== undefined && hookSecret ? hookSecret.apply((s) => `${s}${h.secretSuffix}`) : undefined);
   made[h.name] = new RekkoWebhook(h.name, {
-    url: h.url,
+    url: h.secretUrl && secretUrl ? secretUrl : h.urlEnv ? (process.env[h.urlEnv] ?? "") : h.url,
     events: h.events,
     ...(secret !== undefined ? { secret } : {}),
     ...(h.adoptWebhookId ? { adoptWebhookId: h.adoptWebhookId } : {}),

@@ -1,0 +1,18 @@
+/**
+ * How check failures reach the engine. For a failure that names a property, the engine prints
+ * that input's value (`<type> resource 'x': property url value {https://user:pw@…} has a
+ * problem: …`): in clear for a plain string, and a secret only while the whole value matches.
+ * A url may carry user:password or a token, and a `secret` may have been given as a plain
+ * string, so failures about those inputs go without a property name: the engine then prints
+ * `<type> resource 'x' has a problem: <reason>`, and the reason names the input itself (every
+ * reason from core/validation starts with the input's name and never repeats its value).
+ */
+import type { CheckFailure } from "../core/validation";
+
+/** Inputs whose value the engine must never print in a check failure. */
+export const UNPRINTABLE_INPUTS: readonly string[] = ["url", "secret"];
+
+/** The failures as the engine gets them: those about {@link UNPRINTABLE_INPUTS} without a property name. */
+export function engineCheckFailures(failures: readonly CheckFailure[]): CheckFailure[] {
+  return failures.map((f) => (UNPRINTABLE_INPUTS.includes(f.property) ? { property: "", reason: f.reason } : f));
+}
