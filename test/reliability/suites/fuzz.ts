@@ -338,7 +338,9 @@ export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzRepo
   const sigArb = (body: Buffer, secrets: string[]) =>
     fc.oneof(
       fc.nat({ max: secrets.length - 1 }).map((i) => sign(body, secrets[i] ?? "")),
-      fc.nat({ max: secrets.length - 1 }).map((i) => `sha256=${sign(body, secrets[i] ?? "").toUpperCase()}`),
+      fc.nat({ max: secrets.length - 1 }).map((i) => sign(body, secrets[i] ?? "").toUpperCase()),
+      fc.nat({ max: secrets.length - 1 }).map((i) => `sha256=${sign(body, secrets[i] ?? "")}`),
+      fc.nat({ max: secrets.length - 1 }).map((i) => [sign(body, secrets[i] ?? "")]),
       fc.constant(sign(body, "some-other-secret")),
       fc.constant(sign(Buffer.concat([body, Buffer.from(" ")]), secrets[0] ?? "")),
       fc.string({ maxLength: 80 }),
@@ -367,14 +369,9 @@ export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzRepo
         return c.handler === "async-ok" ? Promise.resolve() : undefined;
       };
       const r = await processDelivery(c.body, c.signature as never, { secrets: c.secrets, onEvent }, c.dedupe ? seen : undefined);
-      const header = Array.isArray(c.signature) ? c.signature[0] : c.signature;
-      const hex =
-        typeof header === "string"
-          ? header
-              .trim()
-              .replace(/^sha256=/i, "")
-              .toLowerCase()
-          : "";
+      // One value only (a list of one counts as that value); hex of either case; no sha256= prefix (issue 14).
+      const header = Array.isArray(c.signature) ? (c.signature.length === 1 ? c.signature[0] : undefined) : c.signature;
+      const hex = typeof header === "string" ? header.trim().toLowerCase() : "";
       const valid = c.secrets.some((s) => sign(c.body, s) === hex);
       const wrong: string[] = [];
       if (![200, 400, 401, 500].includes(r.status)) wrong.push(`status ${r.status}`);
