@@ -249,10 +249,12 @@ describe("classics: the preview sentinel in every position", () => {
 
 describe("classics: receiver", () => {
   const onEvent = () => undefined;
-  it("answers 401 to a 10 MB body with a bad signature, and 400 to a signed 10 MB non-JSON body", async () => {
+  it("answers 413 to a 10 MB body over the default limit; with the limit raised, 401 to a bad signature and 400 to signed non-JSON", async () => {
     const body = Buffer.alloc(10 * 1024 * 1024, 120);
-    expect((await processDelivery(body, "0".repeat(64), { secrets: SECRET, onEvent })).status).to.equal(401);
-    expect((await processDelivery(body, signPayload(body, SECRET), { secrets: SECRET, onEvent })).status).to.equal(400);
+    expect((await processDelivery(body, signPayload(body, SECRET), { secrets: SECRET, onEvent })).status).to.equal(413);
+    const raised = { secrets: SECRET, onEvent, maxBodyBytes: 16 * 1024 * 1024 };
+    expect((await processDelivery(body, "0".repeat(64), raised)).status).to.equal(401);
+    expect((await processDelivery(body, signPayload(body, SECRET), raised)).status).to.equal(400);
   });
   it("refuses signatures of the wrong length or with non-ASCII digits", async () => {
     const body = Buffer.from('{"type":"whale_alert"}');
