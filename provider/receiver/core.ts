@@ -256,7 +256,8 @@ export function checkOptions(options: RekkoHandlerOptions<never>, fn: string): v
   }
 }
 
-function failed(reason: RekkoFailureReason): DeliveryResult {
+/** The handlers' answer to a refusal. */
+export function failed(reason: RekkoFailureReason): DeliveryResult {
   const { status, message } = REASONS[reason];
   return { status, reason, message };
 }

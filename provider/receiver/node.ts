@@ -7,9 +7,9 @@ import {
   checkOptions,
   type DeliveryResult,
   type DeliverySource,
+  failed,
   handleSource,
   memoryFor,
-  REASONS,
   type RekkoHandlerOptions,
   SIGNATURE_HEADER,
 } from "./core.js";
@@ -66,7 +66,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-larg
   });
 }
 
-/** A node:http request as the core sees it; `closed` tells whether the body was left unread. */
+/** A node:http request as the core sees it; `unread` tells whether the body was left unread (so the answer closes the connection). */
 function requestSource(req: IncomingMessage): DeliverySource<Buffer> & { unread: boolean } {
   const declared = req.headers["content-length"];
   const source = {
@@ -117,7 +117,7 @@ export function createWebhookHandler(options: ReceiverOptions): (req: IncomingMe
     req.on("error", () => undefined);
     if (req.method !== "POST") {
       req.pause();
-      answer(res, { status: 405, reason: "method-not-allowed", message: REASONS["method-not-allowed"].message }, true);
+      answer(res, failed("method-not-allowed"), true);
       return;
     }
     const source = requestSource(req);

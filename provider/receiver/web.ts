@@ -8,12 +8,13 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   type DeliveryResult,
   type DeliverySource,
+  failed,
   handleSource,
   memoryFor,
-  REASONS,
   type ReceiverCrypto,
   type RekkoHandlerOptions,
   type RekkoVerification,
+  refuse,
   type SecretsOption,
   SIGNATURE_HEADER,
   verifySource,
@@ -118,13 +119,8 @@ export function verifyRekkoRequest(
   secrets: SecretsOption,
   options: VerifyOptions = {},
 ): Promise<RekkoVerification> {
-  return verifySource(requestSource(request), secrets, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, subtleCrypto).catch(
-    () => ({
-      ok: false as const,
-      reason: "read-error" as const,
-      ...REASONS["read-error"],
-    }),
-  );
+  const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return verifySource(requestSource(request), secrets, max, subtleCrypto).catch(() => refuse("read-error"));
 }
 
 /**
@@ -165,7 +161,7 @@ export async function handleRekkoRequest(request: Request, options: RekkoHandler
   if (!memories.has(options)) memories.set(options, memoryFor(options));
   const result: DeliveryResult =
     request.method !== "POST"
-      ? { status: 405, reason: "method-not-allowed", message: REASONS["method-not-allowed"].message }
+      ? failed("method-not-allowed")
       : await handleSource(requestSource(request), options, memories.get(options), subtleCrypto);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (result.status === 405) headers.allow = "POST";

@@ -3,8 +3,9 @@
 // (handleRekkoRequest, verifyRekkoBody), the status and reason a small independent model of
 // the documented rules predicts, and the faces agree with each other.
 import { createHmac } from "node:crypto";
-import { Agent, createServer, request, type Server } from "node:http";
+import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PassThrough } from "node:stream";
 import { expect } from "chai";
 import fc from "fast-check";
 import { createWebhookHandler, handleRekkoRequest, processDelivery, REASONS, verifyRekkoBody } from "../../provider/receiver";
@@ -194,6 +195,49 @@ describe("receiver faces agree on every generated delivery (property-based)", fu
         else if (typeof body !== "string") expect(node.reason).to.equal("parsed-body");
       }),
       { numRuns: 1000 },
+    );
+  });
+  it("a body stream that errors after any number of chunks: read-error (400) on both faces, never a throw", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 64 }), { maxLength: 6 }), async (chunks) => {
+        const header = "a".repeat(64);
+        // Node face: the real handler over a request stream that fails after the chunks.
+        const req = Object.assign(new PassThrough(), { method: "POST", headers: { "x-webhook-signature": header } });
+        const node = new Promise<{ status: number; reason?: string }>((resolve) => {
+          const res = {
+            headersSent: false,
+            destroyed: false,
+            writeHead: (status: number) => {
+              res.status = status;
+            },
+            end: (body: string) => resolve(outcome(res.status, (JSON.parse(body) as { reason?: string }).reason)),
+            status: 0,
+          };
+          createWebhookHandler(options)(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+        });
+        for (const chunk of chunks) req.write(chunk);
+        setImmediate(() => req.destroy(new Error("ECONNRESET")));
+        // Web face: a Request whose body stream fails after the same chunks.
+        let i = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const chunk = chunks[i++];
+            if (chunk) controller.enqueue(chunk);
+            else controller.error(new Error("ECONNRESET"));
+          },
+        });
+        const request = new Request("http://receiver.test/", {
+          method: "POST",
+          body,
+          headers: { "x-webhook-signature": header },
+          duplex: "half",
+        } as RequestInit);
+        const web = await handleRekkoRequest(request, options);
+        const webAnswer = outcome(web.status, ((await web.json()) as { reason?: string }).reason);
+        expect(await node, "node face").to.deep.equal({ status: 400, reason: "read-error" });
+        expect(webAnswer, "web face").to.deep.equal({ status: 400, reason: "read-error" });
+      }),
+      { numRuns: 100 },
     );
   });
 });
