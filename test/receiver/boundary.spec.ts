@@ -56,4 +56,11 @@ describe("pulumi-rekko/receiver boundary (built output)", () => {
     const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" })) as string[];
     expect(loaded).to.deep.equal([]);
   });
+  it("the root export re-exports the Node face's functions themselves, not copies", () => {
+    const script = `const root = require("pulumi-rekko"), sub = require("pulumi-rekko/receiver");
+      console.log(JSON.stringify(["createWebhookHandler", "processDelivery", "verifySignature", "signPayload", "SeenBodies", "SIGNATURE_HEADER"]
+        .map((n) => root[n] !== undefined && root[n] === sub[n])))`;
+    const same = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" })) as boolean[];
+    expect(same).to.deep.equal([true, true, true, true, true, true]);
+  });
 });
