@@ -23,7 +23,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { burstFor } from "../provider/core/ratelimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../provider/core/settings";
 import { RekkoEmulator } from "../provider/testing";
-import { openProject, ROOT, type TestProject, toolchainDir } from "../test/support/engine";
+import { exportText, openProject, ROOT, type TestProject, toolchainDir } from "../test/support/engine";
 import { machine, versions } from "./bench/machine";
 import { ProcessSampler, type ProcessUsage } from "./bench/procs";
 import { benchReceiver, receiverMarkdown } from "./bench/receiver";
@@ -151,23 +151,8 @@ async function timed(
   return { ...at, ms, changes, calls, statuses, ...usage };
 }
 
-/**
- * `pulumi stack export` as a user runs it (as test/support/engine.ts `exportText`, with room
- * for the megabytes of state of 100 resources).
- */
-function exportText(stack: Stack): string {
-  const ws = stack.workspace;
-  return execFileSync(join(toolchainDir(), "pulumi"), ["stack", "export", "--stack", stack.name, "--non-interactive"], {
-    cwd: ws.workDir,
-    env: { ...process.env, ...ws.envVars },
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function stateSize(project: TestProject, kind: Kind, n: number): StateSize {
-  const text = exportText(project.stack);
+async function stateSize(project: TestProject, kind: Kind, n: number): Promise<StateSize> {
+  const text = await exportText(project.stack);
   const deployment = (
     JSON.parse(text) as {
       deployment?: { resources?: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] };
@@ -382,7 +367,7 @@ async function main(): Promise<void> {
             log(
               `N=${n} run ${run} ${phase.padEnd(7)} ${kind.padEnd(8)} ${(sample.ms / 1000).toFixed(2)} s  calls: ${JSON.stringify(sample.calls)}`,
             );
-            if (phase === "up" && run === 1 && n > 1) state.push(stateSize(project, kind, n));
+            if (phase === "up" && run === 1 && n > 1) state.push(await stateSize(project, kind, n));
           }
         }
         if (emu.webhooks().length !== 0)

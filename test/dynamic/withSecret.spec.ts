@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 
 interface Recorded {
   type: string;
@@ -23,7 +24,7 @@ describe("RekkoWebhookWithSecret (pulumi.runtime.setMocks)", () => {
           if (args.type === "random:index/randomPassword:RandomPassword") {
             const keepers = (args.inputs.keepers ?? {}) as Record<string, string>;
             state.result = `pw-${args.name}-gen${keepers.generation}`;
-          } else if (args.type === "pulumi-nodejs:dynamic/rekko:RekkoWebhook") {
+          } else if (args.type === WEBHOOK_RESOURCE_TYPE) {
             state.webhookId = `wh-${args.name}`;
           }
           return { id: `${args.name}-id`, state };
@@ -56,7 +57,7 @@ describe("RekkoWebhookWithSecret (pulumi.runtime.setMocks)", () => {
     const passwords = recorded.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
     expect(passwords.map((p) => p.name).sort()).to.deep.equal(["alerts-secret-0", "alerts-secret-1", "alerts-secret-2"]);
     for (const p of passwords) expect(p.inputs).to.include({ length: 48, special: false });
-    const webhook = recorded.find((r) => r.type === "pulumi-nodejs:dynamic/rekko:RekkoWebhook" && r.name === "alerts");
+    const webhook = recorded.find((r) => r.type === WEBHOOK_RESOURCE_TYPE && r.name === "alerts");
     // The webhook's secret input is registered as a secret (a secret envelope around the password).
     expect(webhook?.inputs.secret).to.deep.equal({
       "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",

@@ -8,10 +8,14 @@ import { RekkoEmulator } from "../../provider/testing";
 import { webBundle } from "../support/bundle";
 import { engineEnv, ROOT, toolchainDir } from "../support/engine";
 
+/**
+ * The type token as users' states hold it, spelled out on purpose: the one test that pins the
+ * stored contract (every other test imports WEBHOOK_RESOURCE_TYPE, checked against this below).
+ */
 const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 
 const program = `import * as pulumi from "@pulumi/pulumi";
-import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature } from "pulumi-rekko";
+import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature, WEBHOOK_RESOURCE_TYPE } from "pulumi-rekko";
 import { verifyRekkoBody } from "pulumi-rekko/receiver";
 import { RekkoEmulator, signPayload } from "pulumi-rekko/testing";
 
@@ -24,6 +28,7 @@ export const verifierWorks = verifySignature("{}", signPayload("{}", "k".repeat(
 export const emulatorClass = typeof RekkoEmulator;
 export const ids = { plain: plain.webhookId, paired: paired.webhookId };
 export const pairedSecret = paired.secret;
+export const typeToken = WEBHOOK_RESOURCE_TYPE;
 
 // The light receiver from the same install, run inside the program: a signed Request verified on crypto.subtle.
 const body = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"yes","flow":1,"price":0.5}';
@@ -205,6 +210,7 @@ describe("the packed package, installed into a fresh project outside the source 
     const up = await stack.up();
     expect(up.outputs.verifierWorks?.value).to.equal(true);
     expect(up.outputs.webVerified?.value, "the light receiver inside a Pulumi program").to.equal(true);
+    expect(up.outputs.typeToken?.value, "the exported type token is the stored one").to.equal(TYPE);
     expect(emu.webhooks()).to.have.length(2);
     const state = (await stack.exportStack()).deployment as { resources: { type: string; outputs?: { __provider?: string } }[] };
     const sizes = state.resources.filter((r) => r.type === TYPE).map((r) => Buffer.byteLength(r.outputs?.__provider ?? ""));

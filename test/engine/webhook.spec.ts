@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import { expect } from "chai";
+import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { exportText, openProject, resources, type TestProject, webhooksProject } from "../support/engine";
 
-const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
+const TYPE = WEBHOOK_RESOURCE_TYPE;
 const HOOK_SECRET = "engine-test-signing-secret-";
 
 describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", function () {

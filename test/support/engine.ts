@@ -106,7 +106,7 @@ export function linkPackage(dir: string): void {
 
 /**
  * `pulumi stack export` as a user runs it (the Automation API's exportStack decrypts
- * secrets, so it is not used for leak checks).
+ * secrets, so it is not used for leak checks). The benchmark reads megabytes of state with it.
  */
 export async function exportText(stack: Stack): Promise<string> {
   return pulumiCli(stack, ["stack", "export", "--stack", stack.name]);
@@ -119,6 +119,8 @@ export async function pulumiCli(stack: Stack, args: string[]): Promise<string> {
     cwd: ws.workDir,
     env: { ...process.env, ...ws.envVars },
     encoding: "utf8",
+    // Room for the state of a few hundred resources (about 10 KB each).
+    maxBuffer: 256 * 1024 * 1024,
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

@@ -7,6 +7,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { WEBHOOK_RESOURCE_TYPE } from "../../../provider/core/orphans";
 import type { RekkoEmulator } from "../../../provider/testing";
 import { ROOT, WORK } from "../../support/engine";
 import {
@@ -583,7 +584,7 @@ function storedProviders(exportText: string): string[] {
     JSON.parse(exportText) as { deployment?: { resources?: { type: string; inputs?: Record<string, unknown> }[] } }
   ).deployment;
   return (deployment?.resources ?? [])
-    .filter((r) => r.type === "pulumi-nodejs:dynamic/rekko:RekkoWebhook")
+    .filter((r) => r.type === WEBHOOK_RESOURCE_TYPE)
     .map((r) => String(r.inputs?.__provider ?? ""));
 }
 

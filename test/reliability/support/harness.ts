@@ -10,11 +10,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { RekkoEventType } from "../../../provider/core/events";
+import { WEBHOOK_RESOURCE_TYPE } from "../../../provider/core/orphans";
 import { type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../../provider/testing";
 import { openProject, type TestProject, toolchainDir, WORK } from "../../support/engine";
 
-/** The type token of the webhook resource in state. */
-export const WEBHOOK_TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 /** The Pulumi project of these suites: webhooks declared from the `hooks` config, each with its own secret. */
 export const PROJECT_DIR = join(__dirname, "..", "project");
 
@@ -264,7 +263,7 @@ export class Rig {
     const text = await this.exportText();
     const deployment = (JSON.parse(text) as { deployment?: Record<string, unknown> }).deployment ?? {};
     const resources = (deployment.resources ?? []) as { type: string; urn: string; id?: string }[];
-    const hooks = resources.filter((r) => r.type === WEBHOOK_TYPE);
+    const hooks = resources.filter((r) => r.type === WEBHOOK_RESOURCE_TYPE);
     const pending = ((deployment.pending_operations ?? []) as { type: string; resource: { urn: string } }[]).map((p) => ({
       type: p.type,
       urn: p.resource.urn,
