@@ -114,7 +114,7 @@ async function main(): Promise<number> {
         const cases = reports.reduce((a, r) => a + r.runs, 0);
         print(
           `[reliability] suite 4 bad input (fast-check, seed ${seed}): ${cases} cases over ${reports.length} properties ` +
-            `(${runs} each; checkInputs ×2 with the valid-input property; createWebhookHandler over HTTP ${Math.floor(runs / 5)}): ` +
+            `(${runs} each; checkInputs ×3 with the hostile- and valid-input properties; createWebhookHandler over HTTP ${Math.floor(runs / 5)}): ` +
             `crashes=${reports.reduce((a, r) => a + r.problems.length, 0)} unhandled-rejections=${reports.reduce((a, r) => a + r.unhandledRejections, 0)} ` +
             `time=${((Date.now() - t) / 1000).toFixed(0)}s ${bad.length ? "FAIL" : "PASS"}`,
         );

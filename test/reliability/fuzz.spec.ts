@@ -24,8 +24,18 @@ describe("reliability: bad input, property-based (reduced)", function () {
     expect(r.unhandledRejections, "unhandled rejections").to.equal(0);
   };
 
-  it("check (validation.checkInputs): never throws; every failure names its field; valid inputs pass", () => {
-    verify(fuzzCheckInputs(runs, seed));
+  it("check (validation.checkInputs): never throws; every failure names its field; hostile inputs are refused; valid inputs pass", () => {
+    const r = fuzzCheckInputs(runs, seed);
+    verify(r);
+    for (const field of ["url", "events", "secret", "adoptWebhookId"]) {
+      expect(r.outcomes[`hostile refused:${field}`] ?? 0, `hostile ${field} cases generated and refused`).to.be.greaterThan(0);
+    }
+  });
+  it("the check properties fail against a validator that accepts everything (only the hostile-input property catches it)", () => {
+    const acceptAll = (news: Record<string, unknown>) => ({ inputs: { ...news }, failures: [] });
+    const r = fuzzCheckInputs(Math.min(runs, 200), seed, acceptAll);
+    expect(r.problems).to.have.length(1);
+    expect(r.problems[0]).to.match(/^checkInputs \(hostile\): .*accepted a hostile (url|events|secret|adoptWebhookId)/);
   });
   it("check (the runtime's, with arbitrary settings): never rejects; failures name the field or setting", async () => {
     verify(await fuzzRuntimeCheck(runs, seed));

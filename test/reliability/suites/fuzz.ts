@@ -112,6 +112,95 @@ const validArb = fc.record({
   secret: printable,
 });
 
+/** A url host that is private, reserved or link-local under every reading: always refused. */
+const privateHostArb = fc.oneof(
+  fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)).map(([a, b, c]) => `10.${a}.${b}.${c}`),
+  fc.tuple(fc.integer({ min: 16, max: 31 }), fc.nat(255), fc.nat(255)).map(([a, b, c]) => `172.${a}.${b}.${c}`),
+  fc.tuple(fc.nat(255), fc.nat(255)).map(([a, b]) => `192.168.${a}.${b}`),
+  fc.tuple(fc.nat(255), fc.nat(255)).map(([a, b]) => `169.254.${a}.${b}`),
+  fc.constantFrom("[fd00::1]", "[fe80::1]", "[::ffff:10.0.0.1]"),
+);
+
+/** Domain names that `hostKind` takes for public hosts. */
+const publicDomain = fc.domain().filter((d) => hostKind(d) === "public");
+
+/** An input field and a value for it that the README's input table refuses, whatever else is declared. */
+const hostileFieldArb = (allowLocal: boolean): fc.Arbitrary<{ field: (typeof FIELDS)[number]; value: unknown }> => {
+  const notAString = fc.anything().filter((v) => typeof v !== "string" && v !== undefined && v !== null);
+  const insert = (text: string, at: number, c: string) => `${text.slice(0, at)}${c}${text.slice(at)}`;
+  const url = fc.oneof(
+    notAString,
+    fc.constantFrom("", "hooks.example.com/rekko", "//hooks.example.com/rekko", "/rekko"),
+    fc
+      .tuple(fc.constantFrom("javascript", "file", "data", "ftp", "ws", "wss", "gopher"), publicDomain, fc.webPath())
+      .map(([scheme, host, path]) => `${scheme}://${host}${path}`),
+    fc
+      .tuple(fc.string({ minLength: 1, maxLength: 8 }), publicDomain)
+      .map(([user, host]) => `https://${encodeURIComponent(user)}:pw@${host}/x`),
+    fc.tuple(privateHostArb, fc.webPath()).map(([host, path]) => `https://${host}${path}`),
+    // Plain http to a public host is refused whatever the API base.
+    fc.tuple(publicDomain, fc.webPath()).map(([host, path]) => `http://${host}${path}`),
+    fc.tuple(publicDomain, fc.string({ minLength: 1, maxLength: 10 })).map(([host, f]) => `https://${host}/x#${f}`),
+    fc
+      .tuple(
+        publicDomain,
+        fc.integer({ min: 8, max: 30 }),
+        fc.constantFrom(" ", "\n", "\t", "\u0000", "\u007f", "\u200b", "\u202e", "\ufeff"),
+      )
+      .map(([host, at, c]) => insert(`https://${host}/rekko/hooks`, Math.min(at, 8 + host.length), c)),
+    fc.integer({ min: 2049, max: 2100 }).map((n) => `https://hooks.example.com/${"a".repeat(n - 26)}`),
+    ...(allowLocal
+      ? []
+      : [fc.constantFrom("https://127.0.0.1/x", "https://localhost/x", "https://[::1]/x", "http://127.0.0.1:9/x")]),
+  );
+  const events = fc.oneof(
+    fc.anything().filter((v) => !Array.isArray(v) && v !== undefined && v !== UNKNOWN),
+    fc.constant([]),
+    fc
+      .tuple(
+        fc.shuffledSubarray([...EVENT_TYPES]),
+        fc.oneof(
+          fc.constantFrom("whale", "WHALE_ALERT", "whale_alert ", "", "price-shift", "__proto__", "toString"),
+          fc.anything().filter((v) => typeof v !== "string"),
+        ),
+      )
+      .map(([good, bad]) => [...good, bad]),
+    fc.constantFrom(...EVENT_TYPES).map((e) => [e, e]),
+  );
+  const secret = fc.oneof(
+    notAString,
+    fc.string({ minLength: 1, maxLength: 15 }).filter((s) => s !== UNKNOWN),
+    fc.string({ minLength: 1025, maxLength: 1100 }),
+    fc.tuple(printable, fc.constantFrom(" ", "\n", "\t", "\u0000")).map(([s, c]) => insert(s, 8, c)),
+  );
+  const adoptWebhookId = fc.oneof(
+    notAString,
+    fc.constantFrom("-wh", ".wh", "wh/1", "wh 1", "wh?1", "../wh-1", "wh-1\n", "é"),
+    fc.string({ minLength: 129, maxLength: 160, unit: fc.constantFrom("a", "b", "1") }),
+  );
+  return fc.oneof(
+    url.map((value) => ({ field: "url" as const, value })),
+    events.map((value) => ({ field: "events" as const, value })),
+    secret.map((value) => ({ field: "secret" as const, value })),
+    adoptWebhookId.map((value) => ({ field: "adoptWebhookId" as const, value })),
+  );
+};
+
+/**
+ * Valid inputs with one field made hostile by construction (a refusal the README's input
+ * table promises): `check` must refuse exactly that field, whatever `allowLocalReceivers` is.
+ */
+const hostileArb = fc.boolean().chain((allowLocal) =>
+  fc.tuple(validArb, hostileFieldArb(allowLocal)).map(([valid, bad]) => ({
+    allowLocal,
+    field: bad.field,
+    news: { ...valid, [bad.field]: bad.value } as Record<string, unknown>,
+  })),
+);
+
+/** A validator with the signature of `checkInputs` (the fuzz test swaps in one that accepts everything). */
+export type InputsValidator = typeof checkInputs;
+
 function track(): { stop: () => number } {
   let count = 0;
   const onRejection = () => {
@@ -203,16 +292,20 @@ function failureProblems(
   return wrong;
 }
 
-/** `checkInputs` on arbitrary inputs, then on valid ones. */
-export function fuzzCheckInputs(runs: number, seed: number): FuzzReport {
+/**
+ * `checkInputs` (or `validate`, for the test that proves these properties can fail) on
+ * arbitrary inputs, on hostile ones (each must be refused, naming the hostile field), and on
+ * valid ones (each must pass, and pass again unchanged).
+ */
+export function fuzzCheckInputs(runs: number, seed: number, validate: InputsValidator = checkInputs): FuzzReport {
   const started = Date.now();
   const tracker = track();
   const outcomes: Record<string, number> = {};
   const problems: string[] = [];
   const arbitrary = fc.check(
     fc.property(newsArb, fc.boolean(), (news, allowLocal) => {
-      const first = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allowLocal, isPending: isUnknown });
-      const again = checkInputs(news as Record<string, unknown>, { allowLocalReceivers: allowLocal, isPending: isUnknown });
+      const first = validate(news as Record<string, unknown>, { allowLocalReceivers: allowLocal, isPending: isUnknown });
+      const again = validate(news as Record<string, unknown>, { allowLocalReceivers: allowLocal, isPending: isUnknown });
       const wrong = failureProblems(news as Record<string, unknown>, first.failures, FIELDS);
       if (JSON.stringify(first.failures) !== JSON.stringify(again.failures)) wrong.push("not deterministic");
       for (const key of Object.keys(first.inputs)) if (!(key in news)) wrong.push(`check added ${key}`);
@@ -223,12 +316,25 @@ export function fuzzCheckInputs(runs: number, seed: number): FuzzReport {
     { numRuns: runs, seed },
   );
   if (arbitrary.failed) problems.push(`checkInputs (arbitrary): ${describeFailure(arbitrary)}`);
+  const hostile = fc.check(
+    fc.property(hostileArb, ({ allowLocal, field, news }) => {
+      const { failures } = validate(news, { allowLocalReceivers: allowLocal, isPending: isUnknown });
+      const wrong = failureProblems(news, failures, FIELDS);
+      if (!failures.some((f) => f.property === field)) {
+        wrong.push(`accepted a hostile ${field} (allowLocalReceivers=${allowLocal}): ${JSON.stringify(failures)}`);
+      }
+      for (const f of failures) bump(outcomes, `hostile refused:${f.property}`);
+      if (wrong.length) throw new Error(wrong.join("; "));
+    }),
+    { numRuns: runs, seed: seed + 2 },
+  );
+  if (hostile.failed) problems.push(`checkInputs (hostile): ${describeFailure(hostile)}`);
   const valid = fc.check(
     fc.property(validArb, fc.boolean(), (news, allowLocal) => {
-      const { failures, inputs } = checkInputs(news, { allowLocalReceivers: allowLocal, isPending: isUnknown });
+      const { failures, inputs } = validate(news, { allowLocalReceivers: allowLocal, isPending: isUnknown });
       if (failures.length) throw new Error(`refused valid inputs: ${JSON.stringify(failures)}`);
       // What check returns passes check again, unchanged.
-      const twice = checkInputs(inputs, { allowLocalReceivers: allowLocal, isPending: isUnknown });
+      const twice = validate(inputs, { allowLocalReceivers: allowLocal, isPending: isUnknown });
       if (twice.failures.length || JSON.stringify(twice.inputs) !== JSON.stringify(inputs))
         throw new Error("check is not stable");
       bump(outcomes, "valid accepted");
@@ -239,7 +345,7 @@ export function fuzzCheckInputs(runs: number, seed: number): FuzzReport {
   const unhandled = tracker.stop();
   return {
     name: "check: validation.checkInputs",
-    runs: 2 * runs,
+    runs: 3 * runs,
     seed,
     outcomes,
     problems,
