@@ -49,13 +49,27 @@ export function markdown(r: BenchResult): string {
         s(x.baselineMs),
         Number.isFinite(x.ratio) ? x.ratio.toFixed(2) : "–",
         Number.isFinite(x.pairedRatio) ? x.pairedRatio.toFixed(2) : "–",
+        x.pairedRatios.length ? `${x.pairedRatios.map((v) => v.toFixed(2)).join(", ")}` : "–",
         calls.join(" / "),
         `${x.rekkoRunsMs.map(s).join(", ")} · ${x.baselineRunsMs.map(s).join(", ")}`,
       ]);
     }
   }
   out.push(
-    table(["N", "phase", "rekko", "baseline", "ratio", "paired ratio", "API calls (rekko)", "runs: rekko · baseline"], rows),
+    table(
+      [
+        "N",
+        "phase",
+        "rekko",
+        "baseline",
+        "ratio of medians",
+        "paired ratio (median)",
+        "paired ratios, sorted",
+        "API calls (rekko)",
+        "runs: rekko · baseline",
+      ],
+      rows,
+    ),
     "",
   );
 
@@ -163,9 +177,11 @@ export function markdown(r: BenchResult): string {
           "other errors",
           "first request after (s)",
           "span (s)",
-          "rate (/min)",
-          "of limit",
-          "after burst (/min)",
+          "floor (s)",
+          "span / floor",
+          "rate, burst included (/min)",
+          "steady state (/min)",
+          "steady / API limit",
           "whole op (/min)",
           "failed ops",
         ],
@@ -178,9 +194,11 @@ export function markdown(r: BenchResult): string {
           String(x.otherErrors),
           s(x.firstRequestAfterMs),
           s(x.spanMs),
+          s(x.floorMs),
+          (x.spanMs / x.floorMs).toFixed(3),
           x.ratePerMinute.toFixed(1),
-          `${(x.fraction * 100).toFixed(1)}%`,
           x.ratePerMinuteAfterBurst.toFixed(1),
+          `${(x.fraction * 100).toFixed(1)}%`,
           x.ratePerMinuteWholeOperation.toFixed(1),
           x.succeeded ? "0" : "1",
         ]),
@@ -193,7 +211,7 @@ export function markdown(r: BenchResult): string {
   out.push(
     table(
       ["target", "wanted", "measured", "holds"],
-      r.targets.map((t) => [t.name, t.target, t.measured, t.holds ? "yes" : "**no**"]),
+      r.targets.map((t) => [t.name, t.target, t.measured, t.holds === null ? "no verdict" : t.holds ? "yes" : "**no**"]),
     ),
   );
   return out.join("\n");
