@@ -119,7 +119,8 @@ function asWebhook(value: unknown, request: string): WebhookInfo {
 /**
  * The Rekko webhook API client, on a configured `got` instance: bearer auth, a
  * `User-Agent`, timeouts, a process-wide rate limit, bounded retries with backoff and
- * jitter honouring `Retry-After`, and duplicate-free creates.
+ * jitter honouring `Retry-After`, and creates that look for their webhook in the list before
+ * sending again (the API has no idempotency key: see {@link RekkoClient.createWebhook}).
  */
 export class RekkoClient {
   private readonly http: Got;
@@ -182,9 +183,15 @@ export class RekkoClient {
 
   /**
    * `POST /v1/webhooks`. Retried only when the server cannot have acted (refused, 429).
-   * When the outcome is unknown (timeout, dropped connection, 5xx), the list is read and a
-   * webhook with this url and events that appeared since the request began is adopted;
-   * only when there is none is the POST sent again. Never two webhooks for one call.
+   * When the outcome is unknown (timeout, dropped connection, 5xx), the list is read after the
+   * backoff and a webhook with this url and events that appeared since the request began is
+   * adopted; only when there is none is the POST sent again.
+   *
+   * The API has no idempotency key, so this prevents a duplicate only when the server stored
+   * the webhook before that list: one it stores later (a gateway 504 while the backend still
+   * works) is registered a second time by the next POST, and the first is held by no resource
+   * (`pulumi-rekko-orphans` lists it as a duplicate). A webhook with the same url and events
+   * created by someone else in that window can be taken for this one.
    */
   async createWebhook(registration: WebhookRegistration): Promise<WebhookInfo> {
     const request = "POST /v1/webhooks";

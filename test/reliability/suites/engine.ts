@@ -8,8 +8,11 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WEBHOOK_RESOURCE_TYPE } from "../../../provider/core/orphans";
+import { burstFor } from "../../../provider/core/ratelimit";
+import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../../provider/core/settings";
 import type { RekkoEmulator } from "../../../provider/testing";
 import { ROOT, WORK } from "../../support/engine";
+import { type Pace, paceOf, pacingFloorMs } from "../../support/pace";
 import {
   type CliResult,
   declareHooks,
@@ -162,6 +165,11 @@ export async function faultsSuite(options: FaultsOptions): Promise<SuiteReport> 
       const figures = rig.figures(mark);
       const outcome = await check(r);
       const problems = [...(r.code === 0 ? [] : [failed(`pulumi ${name}`, r)]), ...outcome.problems];
+      // Every failed answer (injected 429/503, dropped connection) must have made the client retry
+      // (or reconcile) once: counted by the client's onRetry hook, not derived from the faults.
+      if (figures.retries !== figures.failedAnswers) {
+        problems.push(`the client retried ${figures.retries} times for ${figures.failedAnswers} failed answers`);
+      }
       report.problems.push(...problems.map((p) => `${name}: ${p}`));
       report.lines.push(
         phaseLine(name, {
@@ -269,13 +277,36 @@ async function leakPhase(
   return real.length;
 }
 
+/** What suite 2 measured of one phase. */
+export interface RatePhase {
+  operations: number;
+  found: number;
+  expected: number;
+  failedOps: number;
+  exit: number | null;
+  ms: number;
+  figures: RequestFigures;
+  pace: Pace;
+  /** (requests − burst) / the client's limit: the least span its token bucket allows, ms. */
+  floorMs: number;
+}
+
 /**
  * Suite 2, rate limit: the emulator allows `rate` requests a minute; `up` of `hooks` webhooks
  * must succeed with no failed operation; refresh and destroy follow at once (same minute).
+ * Each phase reports the client's pace (steady state after its burst) against its own limit
+ * and the API's, the floor its token bucket sets, the 429s and the client's retries.
  */
 export async function rateLimitSuite(options: { hooks: number; rate: number; clientRate?: number }): Promise<SuiteReport> {
   const n = options.hooks;
-  const report: SuiteReport = { suite: "rate-limit", lines: [], problems: [], data: {} };
+  const clientLimit = options.clientRate ?? DEFAULT_MAX_REQUESTS_PER_MINUTE;
+  const burst = burstFor(clientLimit);
+  const report: SuiteReport = {
+    suite: "rate-limit",
+    lines: [],
+    problems: [],
+    data: { clientLimit, burst, apiLimit: options.rate },
+  };
   const rig = await Rig.open({ hooks: declareHooks(n), emulator: { rateLimitPerMinute: options.rate } });
   try {
     if (options.clientRate) await rig.configSet("rekko:maxRequestsPerMinute", String(options.clientRate), false);
@@ -283,13 +314,14 @@ export async function rateLimitSuite(options: { hooks: number; rate: number; cli
       const mark = rig.mark();
       const r = await run();
       const figures = rig.figures(mark);
+      const pace = paceOf(rig.emu.requests().slice(mark.requests), burst);
+      const floorMs = pacingFloorMs(pace.served, burst, clientLimit);
       const found = rig.emu.webhooks().length;
       const failedOps = (r.stdout.match(/\*\*failed\*\*|error:/g) ?? []).length;
       const verify =
         name === "up" ? await rig.verify() : { problems: found === expected ? [] : [`${found} webhooks registered`] };
       const problems = [...(r.code === 0 ? [] : [failed(`pulumi ${name}`, r)]), ...verify.problems];
       report.problems.push(...problems.map((p) => `${name}: ${p}`));
-      const perMinute = figures.requests / Math.max(r.ms / 60_000, 1 / 60);
       report.lines.push(
         phaseLine(name, {
           operations: n,
@@ -298,10 +330,13 @@ export async function rateLimitSuite(options: { hooks: number; rate: number; cli
           found,
           ms: r.ms,
           ok: problems.length === 0,
-          extra: `failed-operations=${failedOps} pace=${perMinute.toFixed(0)}/min`,
+          extra:
+            `failed-operations=${failedOps} served=${pace.served} 429s=${pace.status429} span=${(pace.spanMs / 1000).toFixed(1)}s ` +
+            `(floor ${(floorMs / 1000).toFixed(1)}s) steady=${pace.steadyPerMinute.toFixed(1)}/min (client ${clientLimit}, API ${options.rate})`,
         }),
       );
-      report.data[name] = { operations: n, ...figures, found, expected, failedOps, exit: r.code, ms: r.ms };
+      const data: RatePhase = { operations: n, found, expected, failedOps, exit: r.code, ms: r.ms, figures, pace, floorMs };
+      report.data[name] = data;
       phases.push(figures);
       return { found, failedOps };
     };
@@ -313,7 +348,7 @@ export async function rateLimitSuite(options: { hooks: number; rate: number; cli
     const leaks = await leakPhase(rig, report, "rate-limit");
     report.lines.unshift(
       suiteLine(
-        `suite 2 rate limit (${n} webhooks, emulator at ${options.rate}/min, client ${options.clientRate ? `set to ${options.clientRate}` : "at its default 110"}/min)`,
+        `suite 2 rate limit (${n} webhooks, emulator at ${options.rate}/min, client ${options.clientRate ? `set to ${options.clientRate}` : `at its default ${clientLimit}`}/min)`,
         {
           operations: `${3 * n} (${n} creates, ${n} reads, ${n} deletes)`,
           figures: sumFigures(phases),
@@ -364,7 +399,14 @@ export function orphansCli(
  * --clear-pending-creates`, `pulumi up`. It must end with exactly the declared webhooks, each
  * held by the state, and no orphan; then destroy leaves none.
  */
-export async function interruptSuite(options: { hooks: number; signal: "SIGINT" | "SIGKILL" }): Promise<SuiteReport> {
+export async function interruptSuite(options: {
+  hooks: number;
+  signal: "SIGINT" | "SIGKILL";
+  /** How long the processes a killed CLI leaves behind may run on before they are killed. Default 30 s. */
+  lingerMs?: number;
+  /** `pulumi up --parallel` (default: the CLI's own), so a small stack is still interrupted part-way. */
+  parallel?: number;
+}): Promise<SuiteReport> {
   const n = options.hooks;
   const name = `interrupt-${options.signal}`;
   const report: SuiteReport = { suite: name, lines: [], problems: [], data: {} };
@@ -377,12 +419,12 @@ export async function interruptSuite(options: { hooks: number; signal: "SIGINT" 
     const mark = rig.mark();
     rig.emu.addFault({ kind: "latency", method: "POST", path: "/v1/webhooks", latencyMs: 400, every: 1 });
     let pid = 0;
-    const running = rig.up([], {
+    const running = rig.up(options.parallel ? ["--parallel", String(options.parallel)] : [], {
       onStart: (c) => {
         pid = c.pid ?? 0;
       },
       // After SIGKILL the provider lives on and finishes its in-flight creates, as it would for a user.
-      lingerMs: 30_000,
+      lingerMs: options.lingerMs ?? 30_000,
     });
     await until(() => rig.emu.webhooks().length >= Math.ceil(n / 3), 300_000, `${Math.ceil(n / 3)} creates`);
     const atInterrupt = rig.emu.webhooks().length;
@@ -588,8 +630,24 @@ function storedProviders(exportText: string): string[] {
     .map((r) => String(r.inputs?.__provider ?? ""));
 }
 
+/**
+ * The build `npm test` upgrades from: the last commit before the move to provider/core,
+ * dynamic, receiver, testing and cli (its stored shell is `provider/provider.ts` and loads
+ * `pulumi-rekko/runtime` from `dist/provider/runtime.js`). A stack deployed with it must
+ * update in place with no API write (issue 12). Pinned, so the test means the same on every
+ * clone; it needs the repository's history (not a shallow clone).
+ */
+export const UPGRADE_BASELINE = "1b08d7e317d5e9ba0487ebc036e554fcbb0a52df";
+
 /** Builds the package of git revision `rev` into `dir` (git archive, then tsc with this checkout's toolchain). */
 export function buildRevision(rev: string, dir: string, patch?: (dir: string) => void): string {
+  try {
+    execFileSync("git", ["cat-file", "-e", `${rev}^{commit}`], { cwd: ROOT, stdio: "pipe" });
+  } catch {
+    throw new Error(
+      `upgrade: git revision ${rev} is not in this clone (a shallow clone has no history): run \`git fetch --unshallow\`, or give another --upgrade-from.`,
+    );
+  }
   const sha = execFileSync("git", ["rev-parse", "--short", rev], { cwd: ROOT, encoding: "utf8" }).trim();
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -614,15 +672,27 @@ function linkPackageTo(projectDir: string, target: string): void {
  * and with that revision's provider shell changed by one string (so `__provider` surely
  * differs and the roll-forward path is exercised even when the real shell did not change).
  */
-export async function upgradeSuite(options: { hooks: number; from: string }): Promise<SuiteReport> {
+export async function upgradeSuite(options: {
+  hooks: number;
+  from: string;
+  /** Which of the two runs (default both). */
+  variants?: ("real" | "shell-changed")[];
+}): Promise<SuiteReport> {
   const report: SuiteReport = { suite: "upgrade", lines: [], problems: [], data: {} };
   let totalLeaks = 0;
-  const variants: [string, ((dir: string) => void) | undefined][] = [
+  const all: [string, ((dir: string) => void) | undefined][] = [
     ["real", undefined],
     [
       "shell-changed",
       (dir) => {
-        const file = join(dir, "provider", "provider.ts");
+        // The stored shell: provider/dynamic/provider.ts since the layout move, provider/provider.ts before.
+        const file = [join(dir, "provider", "dynamic", "provider.ts"), join(dir, "provider", "provider.ts")].find((f) =>
+          existsSync(f),
+        );
+        if (!file)
+          throw new Error(
+            "upgrade: the previous revision has no provider shell (provider/dynamic/provider.ts or provider/provider.ts)",
+          );
         const text = readFileSync(file, "utf8");
         const marked = text.replace("is not installed where", "is not installed (previous build) where");
         if (marked === text) throw new Error("upgrade: could not mark the previous provider shell");
@@ -630,6 +700,7 @@ export async function upgradeSuite(options: { hooks: number; from: string }): Pr
       },
     ],
   ];
+  const variants = all.filter(([name]) => (options.variants ?? ["real", "shell-changed"]).includes(name as "real"));
   for (const [variant, patch] of variants) {
     const base = join(WORK, "reliability", `upgrade-base-${variant}-${process.pid}`);
     const sha = buildRevision(options.from, base, patch);
@@ -647,7 +718,7 @@ export async function upgradeSuite(options: { hooks: number; from: string }): Pr
       const up = await rig.up();
       const calls = rig.emu
         .requests()
-        .slice(mark)
+        .slice(mark.requests)
         .filter((r) => r.path.startsWith("/v1/"));
       const writes = calls.filter((r) => r.method !== "GET").length;
       const now = await rig.state();
@@ -673,7 +744,7 @@ export async function upgradeSuite(options: { hooks: number; from: string }): Pr
       const destroy = await rig.destroy();
       const deletes = rig.emu
         .requests()
-        .slice(dmark)
+        .slice(dmark.requests)
         .filter((r) => r.method === "DELETE" && r.status === 200).length;
       if (destroy.code !== 0) problems.push(failed("destroy after upgrade", destroy));
       if (rig.emu.webhooks().length) problems.push(`${rig.emu.webhooks().length} webhooks left after destroy`);
@@ -698,13 +769,20 @@ export async function upgradeSuite(options: { hooks: number; from: string }): Pr
       rmSync(base, { recursive: true, force: true });
     }
   }
-  const v = (k: string) =>
-    report.data[k] as { from: string; codeChanged: boolean; counts: Record<string, number>; writes: number };
+  const ran = variants.map(
+    ([k]) =>
+      [k, report.data[k] as { from: string; codeChanged: boolean; counts: Record<string, number>; writes: number }] as const,
+  );
   report.lines.unshift(
-    `[reliability] suite 6 upgrade from ${v("real").from} (${options.hooks} webhooks, twice): ` +
-      `real: __provider ${v("real").codeChanged ? "changed" : "identical"}, up ${JSON.stringify(v("real").counts)}; ` +
-      `shell-changed: up ${JSON.stringify(v("shell-changed").counts)}; POST/DELETE during upgrades=${v("real").writes + v("shell-changed").writes} ` +
-      `replaced=0 leaks=${totalLeaks} ${report.problems.length === 0 ? "PASS" : "FAIL"}`,
+    `[reliability] suite 6 upgrade from ${ran[0]?.[1].from} (${options.hooks} webhooks, ${ran.map(([k]) => k).join(" and ")}): ` +
+      ran
+        .map(
+          ([k, v]) =>
+            `${k}: ${k === "real" ? `__provider ${v.codeChanged ? "changed" : "identical"}, ` : ""}up ${JSON.stringify(v.counts)}; `,
+        )
+        .join("") +
+      `POST/DELETE during upgrades=${ran.reduce((a, [, v]) => a + v.writes, 0)} ` +
+      `replaced=${ran.reduce((a, [, v]) => a + (v.counts.replaced ?? 0), 0)} leaks=${totalLeaks} ${report.problems.length === 0 ? "PASS" : "FAIL"}`,
   );
   return report;
 }

@@ -16,6 +16,8 @@ import { openProject, type TestProject, toolchainDir, WORK } from "../../support
 
 /** The Pulumi project of these suites: webhooks declared from the `hooks` config, each with its own secret. */
 export const PROJECT_DIR = join(__dirname, "..", "project");
+/** Loaded into the provider process by NODE_OPTIONS: logs the client's retries (its `onRetry` hook). */
+const RETRY_PROBE = join(__dirname, "retry-probe.js");
 
 /** A declared webhook with its random signing secret. */
 export interface DeclaredHook {
@@ -84,28 +86,39 @@ export interface RequestFigures {
   delayed: number;
   /** 429s of the emulator's own rate limit (not injected). */
   rateLimited: number;
-  /** Failed attempts (dropped, 429, 5xx) that the client had to retry or reconcile. */
+  /** Failed answers the server gave or dropped (0, 429, 5xx): what the client had to retry or reconcile. */
+  failedAnswers: number;
+  /**
+   * The client's own retries in the provider process (its `onRetry` hook, through
+   * support/retry-probe.js): counted where they happen, not derived from the faults.
+   */
+  retries: number;
+}
+
+/** A point in a rig's history: how many API requests the emulator had logged and retries the client had made. */
+export interface Mark {
+  requests: number;
   retries: number;
 }
 
 let rigSeq = 0;
 
-/** Counts the API requests of a slice of the emulator's log. */
-export function requestFigures(log: LoggedRequest[]): RequestFigures {
+/** Counts the API requests of a slice of the emulator's log; `retries` is the client's count for the same span. */
+export function requestFigures(log: LoggedRequest[], retries = 0): RequestFigures {
   const api = log.filter((r) => r.path.startsWith("/v1/"));
   const injected: Record<string, number> = {};
   let drops = 0;
   let delayed = 0;
   let rateLimited = 0;
-  let retries = 0;
+  let failedAnswers = 0;
   for (const r of api) {
     if (r.faults.includes("latency")) delayed++;
     if (r.faults.includes("status")) injected[r.status] = (injected[r.status] ?? 0) + 1;
     else if (r.status === 429) rateLimited++;
     if (r.status === 0) drops++;
-    if (r.status === 0 || r.status === 429 || r.status >= 500) retries++;
+    if (r.status === 0 || r.status === 429 || r.status >= 500) failedAnswers++;
   }
-  return { requests: api.length, injected, drops, delayed, rateLimited, retries };
+  return { requests: api.length, injected, drops, delayed, rateLimited, failedAnswers, retries };
 }
 
 /** Faults injected (status answers and drops) in a figures record. */
@@ -133,6 +146,8 @@ export class Rig {
   readonly secrets = new Map<string, string>();
   private hooks: DeclaredHook[] = [];
   private readonly eventDir: string;
+  /** Where the retry probe in the provider process appends one line per client retry. */
+  private readonly retryLog: string;
   private runSeq = 0;
   private readonly opened = Date.now();
 
@@ -142,6 +157,7 @@ export class Rig {
   ) {
     this.eventDir = join(WORK, "reliability", `events-${process.pid}-${++rigSeq}`);
     mkdirSync(this.eventDir, { recursive: true });
+    this.retryLog = join(this.eventDir, "retries.jsonl");
   }
 
   /** Starts an emulator and opens a fresh copy of the project with `rekko:*` config set. */
@@ -198,8 +214,16 @@ export class Rig {
     return new Promise((resolve, reject) => {
       const child = spawn(join(toolchainDir(), "pulumi"), full, {
         cwd: ws.workDir,
-        // PULUMI_DEBUG_COMMANDS enables --event-log (as the Automation API does).
-        env: { ...process.env, ...ws.envVars, PULUMI_DEBUG_COMMANDS: "true", ...options.env },
+        // PULUMI_DEBUG_COMMANDS enables --event-log (as the Automation API does). The retry
+        // probe counts the client's retries in the provider process (support/retry-probe.js).
+        env: {
+          ...process.env,
+          ...ws.envVars,
+          PULUMI_DEBUG_COMMANDS: "true",
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${RETRY_PROBE}`.trim(),
+          REKKO_RETRY_LOG: this.retryLog,
+          ...options.env,
+        },
         stdio: ["pipe", "pipe", "pipe"],
         detached: true,
       });
@@ -305,13 +329,21 @@ export class Rig {
     return { expected: this.hooks.length, found: held.length, orphans, problems };
   }
 
-  /** Index into the emulator's log, to take figures of what follows. */
-  mark(): number {
-    return this.emu.requests().length;
+  /** The client's retries so far, as the probe in the provider processes logged them. */
+  clientRetries(): { request: string; attempt: number; delayMs: number; reason: string }[] {
+    if (!existsSync(this.retryLog)) return [];
+    return readFileSync(this.retryLog, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { request: string; attempt: number; delayMs: number; reason: string });
   }
-  /** Figures of the API requests since `mark`. */
-  figures(mark: number): RequestFigures {
-    return requestFigures(this.emu.requests().slice(mark));
+  /** Where the emulator's log and the client's retry count stand, to take figures of what follows. */
+  mark(): Mark {
+    return { requests: this.emu.requests().length, retries: this.clientRetries().length };
+  }
+  /** Figures of the API requests and the client's retries since `mark`. */
+  figures(mark: Mark): RequestFigures {
+    return requestFigures(this.emu.requests().slice(mark.requests), this.clientRetries().length - mark.retries);
   }
 
   /**
@@ -552,13 +584,22 @@ export async function quiet(emu: RekkoEmulator, quietMs = 2000, timeoutMs = 120_
 
 /** Adds up the figures of several phases. */
 export function sumFigures(list: RequestFigures[]): RequestFigures {
-  const total: RequestFigures = { requests: 0, injected: {}, drops: 0, delayed: 0, rateLimited: 0, retries: 0 };
+  const total: RequestFigures = {
+    requests: 0,
+    injected: {},
+    drops: 0,
+    delayed: 0,
+    rateLimited: 0,
+    failedAnswers: 0,
+    retries: 0,
+  };
   for (const f of list) {
     total.requests += f.requests;
     total.drops += f.drops;
     total.delayed += f.delayed;
     total.rateLimited += f.rateLimited;
     total.retries += f.retries;
+    total.failedAnswers += f.failedAnswers;
     for (const [k, v] of Object.entries(f.injected)) total.injected[k] = (total.injected[k] ?? 0) + v;
   }
   return total;
@@ -572,7 +613,7 @@ export function phaseLine(
   return (
     `    ${phase}: operations=${f.operations} requests=${f.figures.requests} ` +
     `faults=${faultCount(f.figures)} (${faultText(f.figures)}; delayed=${f.figures.delayed}; rate-limited=${f.figures.rateLimited}) ` +
-    `retries=${f.figures.retries} webhooks expected=${f.expected} found=${f.found} time=${(f.ms / 1000).toFixed(1)}s ` +
+    `retries=${f.figures.retries} (failed answers=${f.figures.failedAnswers}) webhooks expected=${f.expected} found=${f.found} time=${(f.ms / 1000).toFixed(1)}s ` +
     `${f.extra ? `${f.extra} ` : ""}${f.ok ? "ok" : "FAILED"}`
   );
 }
@@ -585,6 +626,6 @@ export function suiteLine(
   return (
     `[reliability] ${suite}: operations=${f.operations} faults=${faultCount(f.figures)} (${faultText(f.figures)}; ` +
     `delayed=${f.figures.delayed}; rate-limited=${f.figures.rateLimited}) retries=${f.figures.retries} ` +
-    `webhooks ${f.webhooks} leaks=${f.leaks}${f.extra ? ` ${f.extra}` : ""} time=${(f.ms / 1000).toFixed(0)}s ${f.ok ? "PASS" : "FAIL"}`
+    `(failed answers=${f.figures.failedAnswers}) webhooks ${f.webhooks} leaks=${f.leaks}${f.extra ? ` ${f.extra}` : ""} time=${(f.ms / 1000).toFixed(0)}s ${f.ok ? "PASS" : "FAIL"}`
   );
 }
