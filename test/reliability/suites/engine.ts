@@ -466,7 +466,8 @@ export async function interruptSuite(options: {
     }
     steps.push(
       `${options.signal} at ${atInterrupt}/${n} registered; CLI exit ${interrupted.code ?? interrupted.signal}; ` +
-        `then ${registered.length} registered, ${before.ids.length} in state, ${before.pending.length} pending operations, ${orphansBefore} orphans; ` +
+        `then ${registered.length} registered, ${before.ids.length} in state, ${before.pending.length} pending operations ` +
+        `(${before.pending.filter((p) => p.id).length} holding an id), ${orphansBefore} orphans; ` +
         `processes outliving the CLI: ${interrupted.lingering.length ? interrupted.lingering.join(", ") : "none"}`,
     );
 

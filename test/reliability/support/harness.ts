@@ -283,15 +283,18 @@ export class Rig {
   }
 
   /** The webhook resources of the state and its pending operations, from `pulumi stack export`. */
-  async state(): Promise<{ ids: string[]; urns: string[]; pending: { type: string; urn: string }[]; text: string }> {
+  async state(): Promise<{ ids: string[]; urns: string[]; pending: { type: string; urn: string; id?: string }[]; text: string }> {
     const text = await this.exportText();
     const deployment = (JSON.parse(text) as { deployment?: Record<string, unknown> }).deployment ?? {};
     const resources = (deployment.resources ?? []) as { type: string; urn: string; id?: string }[];
     const hooks = resources.filter((r) => r.type === WEBHOOK_RESOURCE_TYPE);
-    const pending = ((deployment.pending_operations ?? []) as { type: string; resource: { urn: string } }[]).map((p) => ({
-      type: p.type,
-      urn: p.resource.urn,
-    }));
+    const pending = ((deployment.pending_operations ?? []) as { type: string; resource: { urn: string; id?: string } }[]).map(
+      (p) => ({
+        type: p.type,
+        urn: p.resource.urn,
+        ...(p.resource.id ? { id: p.resource.id } : {}),
+      }),
+    );
     return { ids: hooks.map((r) => r.id ?? ""), urns: hooks.map((r) => r.urn), pending, text };
   }
 
