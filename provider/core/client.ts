@@ -1,5 +1,5 @@
 import got, { type Got, type RequestError, type Response } from "got";
-import { RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
+import { RekkoConflictError, RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
 import { sameEventSet } from "./events";
 import { delay, RateLimiter } from "./ratelimit";
 import { errorFromResponse, isQuotaResponse } from "./responses";
@@ -41,8 +41,6 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Whole-request timeout in ms. Default 30000. */
   requestTimeoutMs?: number;
-  /** Clock skew tolerated when matching a webhook created by an unanswered POST, ms. Default 120000. */
-  reconcileSkewMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
   /** The limiter to share with other clients; default: a new one at `maxRequestsPerMinute`. */
@@ -51,6 +49,29 @@ export interface ClientOptions {
   claimed?: Set<string>;
   /** Called once per retry, for logs and figures. */
   onRetry?: (info: { request: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+/** Options of {@link RekkoClient.createWebhook}. */
+export interface UnknownCreateOptions {
+  /**
+   * Ids of every webhook that existed before this create began (a list taken earlier, plus the
+   * ids the caller holds). After an unknown outcome only a webhook outside this set can be the
+   * one this create registered, so a webhook being replaced (same url and events) is never
+   * taken for it. Default: a `GET /v1/webhooks` taken just before the POST.
+   */
+  existing?: ReadonlySet<string>;
+}
+
+/** Several webhooks may be the one an unanswered POST registered: adopting any could keep the wrong one. */
+function ambiguousCreate(request: string, candidates: WebhookInfo[]): RekkoConflictError {
+  const ids = candidates.map((w) => w.webhook_id).join(", ");
+  return new RekkoConflictError(
+    `${request} got no answer, and ${candidates.length} webhooks with this url and events appeared since it began (${ids}); ` +
+      "one may be this create's, the others someone else's, so none was adopted. Run `pulumi stack export | pulumi-rekko-orphans` " +
+      "(with the export of every stack using this key) to see which no stack holds, delete those with `--delete --id <id>`, " +
+      "then run `pulumi up` again.",
+    { request },
+  );
 }
 
 type Outcome = { kind: "ok"; response: Response<string> } | { kind: "retry"; error: RekkoError; delayMs?: number; sent: boolean };
@@ -150,7 +171,6 @@ export class RekkoClient {
       maxDelayMs: 30_000,
       connectTimeoutMs: 5_000,
       requestTimeoutMs: 30_000,
-      reconcileSkewMs: 120_000,
       sleep: delay,
       ...options,
     };
@@ -183,31 +203,34 @@ export class RekkoClient {
 
   /**
    * `POST /v1/webhooks`. Retried only when the server cannot have acted (refused, 429).
-   * When the outcome is unknown (timeout, dropped connection, 5xx), the list is read after the
-   * backoff and a webhook with this url and events that appeared since the request began is
-   * adopted; only when there is none is the POST sent again.
+   * When the outcome is unknown (timeout, dropped connection, 5xx), the list is read and the
+   * one webhook with this url and events that did not exist before the create began (not in
+   * `existing`) and is held by no one in this session (`claimed`) is adopted; with none, the
+   * POST is sent again; with several, it fails naming them (see {@link UnknownCreateOptions}).
    *
    * The API has no idempotency key, so this prevents a duplicate only when the server stored
    * the webhook before that list: one it stores later (a gateway 504 while the backend still
    * works) is registered a second time by the next POST, and the first is held by no resource
    * (`pulumi-rekko-orphans` lists it as a duplicate). A webhook with the same url and events
-   * created by someone else in that window can be taken for this one.
+   * created by someone else in that window, while this POST stored nothing, can be taken for it.
    */
-  async createWebhook(registration: WebhookRegistration): Promise<WebhookInfo> {
+  async createWebhook(registration: WebhookRegistration, options: UnknownCreateOptions = {}): Promise<WebhookInfo> {
     const request = "POST /v1/webhooks";
-    const began = Date.now();
+    // Without a snapshot from the caller, take one now: only a webhook missing from it can be this create's.
+    const existing = options.existing ?? new Set((await this.listWebhooks()).map((w) => w.webhook_id));
     const body = await this.call(
       request,
       () => this.http.post("v1/webhooks", { json: registration }),
       async () => {
-        const found = (await this.listWebhooks()).find(
+        const candidates = (await this.listWebhooks()).filter(
           (w) =>
+            !existing.has(w.webhook_id) &&
             !this.claimed.has(w.webhook_id) &&
             w.url === registration.url &&
-            sameEventSet(w.events, registration.events) &&
-            Date.parse(w.created_at) >= began - this.opts.reconcileSkewMs,
+            sameEventSet(w.events, registration.events),
         );
-        return found;
+        if (candidates.length > 1) throw ambiguousCreate(request, candidates);
+        return candidates[0];
       },
     );
     const info = asWebhook(body, request);
@@ -283,7 +306,11 @@ export class RekkoClient {
         // The last attempt may have acted too (dropped after storing, 5xx after sending): look
         // once more before giving up, or the webhook would exist with no one holding it.
         if (reconcile && outcome.sent) {
-          const found = await reconcile().catch(() => undefined);
+          // A failed look keeps the original error; an ambiguous one is the better message.
+          const found = await reconcile().catch((e: unknown) => {
+            if (e instanceof RekkoConflictError) throw e;
+            return undefined;
+          });
           if (found !== undefined) return found;
         }
         throw outcome.error;

@@ -53,8 +53,14 @@ function outputs(info: WebhookInfo, inputs: WebhookInputs): WebhookOutputs {
 export class WebhookSession {
   private client: RekkoClient | undefined;
   private listing: Promise<WebhookInfo[]> | undefined;
-  /** Ids created or adopted by this session: never adopted twice. */
+  /**
+   * Ids held by a resource this session has seen (created, adopted, read, diffed, updated):
+   * never adopted again, neither by `adoptWebhookId` nor after an unanswered create.
+   */
   private readonly claimed = new Set<string>();
+  /** Ids of every webhook a completed list of this session showed: all existed before any later create. */
+  private readonly known = new Set<string>();
+  private listed = false;
 
   /**
    * @param raw the `rekko:*` settings as configured (resolved lazily, so a bad value is reported by `check`).
@@ -107,11 +113,33 @@ export class WebhookSession {
     if (!this.listing) {
       const pending = this.api().listWebhooks();
       this.listing = pending;
-      pending.catch(() => {
-        if (this.listing === pending) this.listing = undefined;
-      });
+      pending.then(
+        (hooks) => {
+          for (const w of hooks) this.known.add(w.webhook_id);
+          this.listed = true;
+        },
+        () => {
+          if (this.listing === pending) this.listing = undefined;
+        },
+      );
     }
     return this.listing;
+  }
+
+  /** Notes that a resource of this session holds `id` (so nothing else adopts it). */
+  hold(id: string): void {
+    if (id) this.claimed.add(id);
+  }
+
+  /**
+   * The ids that existed before a create that starts now: every id a completed list of this
+   * session showed, and every id its resources hold. Lists once when nothing was listed yet (one
+   * `GET` per session that creates), so an unanswered create can tell its webhook from one
+   * being replaced with the same url and events.
+   */
+  private async existingIds(): Promise<ReadonlySet<string>> {
+    if (!this.listed) await this.list();
+    return new Set([...this.known, ...this.claimed]);
   }
 
   /** A change made by this session: the next read lists again. */
@@ -145,7 +173,8 @@ export class WebhookSession {
       this.changed();
       return { id, outs: outputs(found, inputs) };
     }
-    const info = await c.createWebhook({ url: inputs.url, events: inputs.events, secret: inputs.secret ?? "" });
+    const existing = await this.existingIds();
+    const info = await c.createWebhook({ url: inputs.url, events: inputs.events, secret: inputs.secret ?? "" }, { existing });
     this.changed();
     return { id: info.webhook_id, outs: outputs(info, inputs) };
   }
@@ -156,6 +185,7 @@ export class WebhookSession {
    * declared url, events and secret: the API has no update, so they cannot drift).
    */
   async read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
+    this.hold(id);
     const found = (await this.list()).find((w) => w.webhook_id === id);
     if (!found) return { id: "" };
     const old = props as Partial<WebhookOutputs>;

@@ -15,15 +15,23 @@ import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protoc
 
 export type { WebhookInputs, WebhookOutputs } from "../core/session";
 
-/** The provider process's session, replaced by each `configure`. */
+/** The provider process's session, replaced by a `configure` with other settings. */
 class DynamicProviderHost {
   session = new WebhookSession();
+  configured: string | undefined;
 }
 const host = new DynamicProviderHost();
 
-/** Called by the provider's `configure` with the stack's `rekko:*` config. */
+/**
+ * Called by the provider's `configure` with the stack's `rekko:*` config. The engine configures
+ * each distinct stored provider code once per process (state from an older version brings
+ * another), so the same settings keep the session: its list, and the ids its resources hold.
+ */
 export function configure(settings: RawSettings, overrides: Partial<ClientOptions> = {}): void {
+  const same = JSON.stringify([settings.apiKey, settings.baseUrl, settings.maxRequestsPerMinute]);
+  if (host.configured === same && Object.keys(overrides).length === 0) return;
   host.session = new WebhookSession(settings, overrides);
+  host.configured = Object.keys(overrides).length === 0 ? same : undefined;
 }
 
 /**
@@ -39,7 +47,8 @@ export async function check(
 }
 
 /** diff: no network. */
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
+export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
+  host.session.hold(id);
   return diffWebhook(olds, news);
 }
 
@@ -55,10 +64,11 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
 
 /** update: only ever a change of stored provider code; keeps the webhook and its outputs. */
 export async function update(
-  _id: string,
+  id: string,
   olds: Record<string, unknown>,
   _news: Record<string, unknown>,
 ): Promise<{ outs: Record<string, unknown> }> {
+  host.session.hold(id);
   const { [PROVIDER_KEY]: _code, ...outs } = olds;
   return { outs };
 }

@@ -201,7 +201,8 @@ export function expectedCalls(phase: Phase, n: number): Record<string, number> {
     case "refresh":
       return n > 0 ? { "GET /v1/webhooks": 1 } : {};
     case "up":
-      return { "POST /v1/webhooks": n };
+      // One list before the first create: the snapshot an unanswered create is checked against.
+      return n > 0 ? { "GET /v1/webhooks": 1, "POST /v1/webhooks": n } : {};
     case "destroy":
       return { "DELETE /v1/webhooks/{id}": n };
   }
@@ -231,7 +232,7 @@ export function evaluate(r: Omit<BenchResult, "targets" | "finishedAt" | "totalS
     const want: Record<Phase, string> = {
       preview: "0 calls at every N",
       refresh: "1 list call per operation at every N",
-      up: "N creates and nothing else",
+      up: "1 list and N creates, nothing else",
       destroy: "N deletes and nothing else",
     };
     const seen = [

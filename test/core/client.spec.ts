@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   RekkoAuthenticationError,
   RekkoClient,
+  RekkoConflictError,
   RekkoNetworkError,
   RekkoPlanError,
   RekkoResponseError,
@@ -38,8 +39,11 @@ describe("API client against the emulator", () => {
   it("creates with exactly one POST, sending bearer auth and a User-Agent", async () => {
     const info = await client().createWebhook(reg);
     expect(info.webhook_id).to.match(/^wh-/);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 200"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200", "POST 200"]);
     expect(emu.webhooks()[0]?.secret).to.equal(reg.secret);
+    await client().createWebhook(reg, { existing: new Set() });
+    expect(calls("POST"), "with a snapshot from the caller, no list of its own").to.have.length(2);
+    expect(calls("GET")).to.have.length(1);
   });
 
   it("retries a GET on 503 honouring Retry-After seconds", async () => {
@@ -59,7 +63,7 @@ describe("API client against the emulator", () => {
       headers: { "retry-after": "1" },
     });
     await client().createWebhook(reg);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 429", "POST 200"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200", "POST 429", "POST 200"]);
     expect(waits).to.deep.equal([1000]);
     expect(emu.webhooks()).to.have.length(1);
   });
@@ -104,22 +108,49 @@ describe("API client against the emulator", () => {
     emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 1 });
     const info = await client().createWebhook(reg);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
-    expect(calls().map((r) => r.method)).to.deep.equal(["POST", "GET"]);
+    expect(calls().map((r) => r.method)).to.deep.equal(["GET", "POST", "GET"]);
   });
 
   it("lists, then retries, when a POST answered 503 without storing", async () => {
     emu.addFault({ kind: "status", method: "POST", status: 503, times: 1 });
     const info = await client().createWebhook(reg);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 503", "GET 200", "POST 200"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200", "POST 503", "GET 200", "POST 200"]);
   });
 
   it("does not adopt an older webhook with the same url and events after an unknown outcome", async () => {
     const old = await client().createWebhook(reg);
     emu.addFault({ kind: "status", method: "POST", status: 502, times: 1 });
-    const fresh = await client({ reconcileSkewMs: -60_000 }).createWebhook(reg);
+    const fresh = await client().createWebhook(reg);
     expect(fresh.webhook_id).not.to.equal(old.webhook_id);
     expect(emu.webhooks()).to.have.length(2);
+  });
+
+  it("after a create dropped once stored, adopts the new webhook, never the one it replaces (same url and events)", async () => {
+    const old = await client().createWebhook(reg);
+    emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 1 });
+    const fresh = await client().createWebhook({ ...reg, secret: "client-test-secret-rotated-1" });
+    expect(fresh.webhook_id).not.to.equal(old.webhook_id);
+    const stored = new Map(emu.webhooks().map((w) => [w.webhook_id, w.secret]));
+    expect([...stored.keys()].sort()).to.deep.equal([old.webhook_id, fresh.webhook_id].sort());
+    expect(stored.get(fresh.webhook_id)).to.equal("client-test-secret-rotated-1");
+  });
+
+  it("fails naming every candidate and the recovery step when several webhooks may be an unanswered create's", async () => {
+    const existing = new Set((await client().listWebhooks()).map((w) => w.webhook_id));
+    const other = await client().createWebhook(reg, { existing });
+    emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 6 });
+    let error: unknown;
+    await client()
+      .createWebhook(reg, { existing })
+      .catch((e) => {
+        error = e;
+      });
+    expect(error).to.be.instanceOf(RekkoConflictError);
+    const ids = emu.webhooks().map((w) => w.webhook_id);
+    expect(ids).to.have.length(2).and.include(other.webhook_id);
+    for (const id of ids) expect((error as Error).message).to.include(id);
+    expect((error as Error).message).to.include("pulumi-rekko-orphans");
   });
 
   it("retries POST on a refused connection (nothing was sent)", async () => {
@@ -232,7 +263,7 @@ describe("API client against the emulator", () => {
         error = e;
       });
     expect((error as Error).message).to.match(/answered 307 .*no Location header/);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 302", "POST 307"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 302", "GET 200", "POST 307"]);
   });
 
   it("paces requests with the shared client-side rate limit (observed in the emulator log)", async () => {

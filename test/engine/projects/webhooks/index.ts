@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type RekkoEventType, RekkoWebhook } from "pulumi-rekko";
+import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret } from "pulumi-rekko";
 
 interface Hook {
   name: string;
@@ -16,6 +16,9 @@ interface Hook {
   urlEnv?: string;
   /** Take a plain (non-secret) signing secret from this environment variable. */
   secretEnv?: string;
+  /** Declare a RekkoWebhookWithSecret (generated secret) at this rotation instead of a RekkoWebhook. */
+  withSecret?: boolean;
+  rotation?: number;
 }
 
 const config = new pulumi.Config();
@@ -25,6 +28,14 @@ const secretUrl = config.getSecret("secretUrl");
 
 const made: Record<string, RekkoWebhook> = {};
 for (const h of hooks) {
+  if (h.withSecret) {
+    made[h.name] = new RekkoWebhookWithSecret(h.name, {
+      url: h.url,
+      events: h.events,
+      ...(h.rotation !== undefined ? { rotation: h.rotation } : {}),
+    }).webhook;
+    continue;
+  }
   const secret =
     (h.plainSecret ? `plain-text-secret-for-${h.name}-123` : undefined) ??
     (h.secretEnv ? (process.env[h.secretEnv] ?? "") : undefined) ??
