@@ -69,8 +69,10 @@ export type SecretsOption = string | readonly string[] | (() => string | readonl
 
 /** The non-empty strings of a secrets value. */
 export function secretList(value: unknown): string[] {
-  const list = typeof value === "string" ? [value] : Array.isArray(value) ? value : [];
-  return list.filter((s): s is string => typeof s === "string" && s !== "");
+  if (typeof value === "string") return value === "" ? [] : [value];
+  const out: string[] = [];
+  if (Array.isArray(value)) for (const s of value) if (typeof s === "string" && s !== "") out.push(s);
+  return out;
 }
 
 /** Resolves a {@link SecretsOption}; a function that throws gives none. */
@@ -82,8 +84,12 @@ export async function resolveSecrets(option: SecretsOption): Promise<string[]> {
   }
 }
 
-/** The value of one hex digit, given its char code (already checked to be a hex digit). */
-const nibble = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87);
+/** The value of the hex digit with char code `c`, or -1 when it is not one. */
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
 
 /**
  * The signature bytes of an `x-webhook-signature` value, or why there are none: missing
@@ -100,9 +106,15 @@ export function parseSignatureHeader(header: unknown): Uint8Array | RekkoFailure
   if (typeof value !== "string") return refuse("malformed-signature");
   const hex = value.trim();
   if (hex === "") return refuse("missing-signature");
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return refuse("malformed-signature");
+  if (hex.length !== 64) return refuse("malformed-signature");
+  // One pass checks and decodes (this runs on every delivery, next to three HMACs).
   const bytes = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+  for (let i = 0; i < 32; i++) {
+    const high = nibble(hex.charCodeAt(2 * i));
+    const low = nibble(hex.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) return refuse("malformed-signature");
+    bytes[i] = (high << 4) | low;
+  }
   return bytes;
 }
 
