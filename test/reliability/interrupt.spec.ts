@@ -7,8 +7,8 @@ import { interruptSuite } from "./suites/engine";
  * behind get 5 s instead of 30 s to finish their in-flight creates (400 ms each) before they
  * are killed. Full size: `npm run reliability -- --suite interrupt`.
  *
- * `npm test` runs the SIGINT case. The SIGKILL case runs with RELIABILITY_SIGKILL=1: in about
- * one run in ten it ends with one duplicate webhook (the orphans tool listed none of the one
+ * `npm test` runs the SIGINT case. The SIGKILL case runs with RELIABILITY_SIGKILL=1: in one run
+ * of 17 it ended with one duplicate webhook (the orphans tool listed none of the one
  * orphan the suite counted before the recovery), a failure not yet explained
  * (docs/RELIABILITY.md, suite 3), which would make `npm test` fail at random.
  */
