@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Pulumi toolchain this project needs, builds what is missing from Go modules,
 # caches it outside the repo keyed by version, and prints the directory holding `pulumi`,
-# `pulumi-language-nodejs`, `pulumi-resource-pulumi-nodejs` (and `pulumi-resource-random`)
-# as its LAST line. Progress goes to stderr.
+# `pulumi-language-nodejs`, `pulumi-resource-pulumi-nodejs`, `pulumi-language-yaml` (the
+# official YAML host) and `pulumi-rekko-sdkgen` / `pulumi-rekko-sdkgen-dotnet` (SDK generators
+# over pkg/v3's codegen, from toolchain/sdkgen*) as its LAST line. Progress goes to stderr.
 #   Cache: ${PULUMI_REKKO_CACHE:-$HOME/.cache/pulumi-rekko}/toolchain
 #   PULUMI_REKKO_NO_AMBIENT=1 ignores a pulumi found on PATH.
 set -euo pipefail
@@ -58,36 +59,29 @@ need_go() {
   command -v go >/dev/null 2>&1 || die "Go >= 1.25 is needed to build the Pulumi toolchain (no pulumi >= $MIN_PULUMI_ON_PATH with pulumi-language-nodejs was found on PATH). Install Go, or put a Pulumi CLI on PATH."
 }
 
-build_cli() {
-  local out="$1" src="$cache/src/cli-v$PULUMI_VERSION"
+# Builds package PKG through a wrapper module in the cache that requires the given
+# "module version" pairs (for modules the proxy serves but `go install` refuses or that must
+# share the CLI's pulumi version), with the given ldflags and build tags.
+wrapper_build() {
+  local label="$1" src="$2" out="$3" pkg="$4" ldflags="$5" tags="$6"
+  shift 6
   need_go
-  say "building the pulumi CLI v$PULUMI_VERSION from Go modules (first time: 10-25 minutes on 2 cores)"
   mkdir -p "$src"
-  cat >"$src/go.mod" <<GOMOD
-module pulumi-rekko/toolchain/cli
-
-go 1.25
-
-require (
-	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
-	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
-)
-GOMOD
-  cat >"$src/tools.go" <<'GOSRC'
-//go:build tools
-
-package tools
-
-import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-GOSRC
+  { printf 'module pulumi-rekko/toolchain/%s\n\ngo 1.25\n\nrequire (\n' "$label"; printf '\t%s\n' "$@"; printf ')\n'; } >"$src/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$src/tools.go"
   say "resolving modules (go mod tidy)"
   (cd "$src" && GOFLAGS=-mod=mod go mod tidy) >&2
   say "compiling (progress every 40 packages)"
-  (cd "$src" && go build -v -trimpath -tags osusergo,grpcnotrace \
-    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-    -o "$out.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) 2>&1 | gobuild_progress cli
-  [[ -x "$out.tmp" ]] || die "building the pulumi CLI failed (see above)"
+  (cd "$src" && go build -v -trimpath ${tags:+-tags "$tags"} -ldflags "$ldflags" -o "$out.tmp" "$pkg") 2>&1 | gobuild_progress "$label"
+  [[ -x "$out.tmp" ]] || die "building $label failed (see above)"
   mv "$out.tmp" "$out"
+}
+
+build_cli() {
+  say "building the pulumi CLI v$PULUMI_VERSION from Go modules (first time: 10-25 minutes on 2 cores)"
+  wrapper_build cli "$cache/src/cli-v$PULUMI_VERSION" "$1" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" osusergo,grpcnotrace \
+    "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION"
 }
 
 build_langhost() {
@@ -99,6 +93,32 @@ build_langhost() {
     -o "$out.tmp" .) 2>&1 | gobuild_progress langhost
   [[ -x "$out.tmp" ]] || die "building pulumi-language-nodejs failed (see above)"
   mv "$out.tmp" "$out"
+}
+
+build_yaml() {
+  # With the pulumi pkg/sdk versions pulumi-yaml itself requires: it does not compile against
+  # the CLI's (their plugin API moved), and the proxy serves no newer pulumi-yaml.
+  say "building pulumi-language-yaml v$YAML_VERSION (github.com/pulumi/pulumi-yaml; first time: several minutes)"
+  wrapper_build yaml "$cache/src/yaml-v$YAML_VERSION" "$1" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+    "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" "" "github.com/pulumi/pulumi-yaml v$YAML_VERSION"
+}
+
+# Builds a Go program of toolchain/ (its own module, go.mod pinned to PIN) into the cache, keyed
+# by the hash of its sources, and links it into $bin.
+build_tool() {
+  local dir="$1" name="$2" pin="$3"
+  grep -q "github.com/pulumi/pulumi/pkg/v3 v$pin\$" "$here/$dir/go.mod" \
+    || die "toolchain/$dir/go.mod must require github.com/pulumi/pulumi/pkg/v3 v$pin (toolchain/versions.env)"
+  local out="$cache/$dir-$(hash_dir "$here/$dir")/$name"
+  if [[ ! -x "$out" ]]; then
+    need_go
+    say "building $name (toolchain/$dir, pulumi pkg v$pin)"
+    mkdir -p "$(dirname "$out")"
+    (cd "$here/$dir" && go build -v -trimpath -o "$out.tmp" .) 2>&1 | gobuild_progress "$name"
+    [[ -x "$out.tmp" ]] || die "building $name failed (see above)"
+    mv "$out.tmp" "$out"
+  fi
+  [[ "$bin/$name" -ef "$out" ]] || ln -f "$out" "$bin/$name" 2>/dev/null || cp "$out" "$bin/$name"
 }
 
 if [[ -n "$ambient" ]]; then
@@ -115,6 +135,14 @@ else
   [[ "$bin/pulumi" -ef "$cli_cache" ]] || ln -f "$cli_cache" "$bin/pulumi" 2>/dev/null || cp "$cli_cache" "$bin/pulumi"
   [[ -x "$bin/pulumi-language-nodejs" ]] || build_langhost "$bin/pulumi-language-nodejs"
   install -m 0755 "$here/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+  yaml_cache="$cache/yaml-v$YAML_VERSION/pulumi-language-yaml"
+  if [[ ! -x "$yaml_cache" ]]; then
+    mkdir -p "$(dirname "$yaml_cache")"
+    build_yaml "$yaml_cache"
+  fi
+  [[ "$bin/pulumi-language-yaml" -ef "$yaml_cache" ]] || ln -f "$yaml_cache" "$bin/pulumi-language-yaml" 2>/dev/null || cp "$yaml_cache" "$bin/pulumi-language-yaml"
+  build_tool sdkgen pulumi-rekko-sdkgen "$PULUMI_VERSION"
+  build_tool sdkgen-dotnet pulumi-rekko-sdkgen-dotnet "$DOTNET_CODEGEN_PULUMI_VERSION"
   got="$("$bin/pulumi" version)"
   [[ "$got" == "v$PULUMI_VERSION" ]] || die "built pulumi reports version '$got', expected v$PULUMI_VERSION"
 fi
