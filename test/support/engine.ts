@@ -1,7 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+
+const execFileAsync = promisify(execFile);
 
 /** The repository root. */
 export const ROOT = resolve(__dirname, "..", "..");
@@ -105,6 +108,20 @@ export function linkPackage(dir: string): void {
 }
 
 /**
+ * Puts the rekko provider plugin where `plugins: providers: [{name: rekko, path: node_modules/.bin}]`
+ * finds it, as `npm install pulumi-rekko` does: `node_modules/.bin/pulumi-resource-rekko`, an
+ * executable link to this checkout's built plugin.
+ */
+export function linkPlugin(dir: string): void {
+  const main = join(ROOT, "dist", "provider", "native", "main.js");
+  chmodSync(main, 0o755);
+  const bin = join(dir, "node_modules", ".bin");
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, "pulumi-resource-rekko"), { force: true });
+  symlinkSync(main, join(bin, "pulumi-resource-rekko"));
+}
+
+/**
  * `pulumi stack export` as a user runs it (the Automation API's exportStack decrypts
  * secrets, so it is not used for leak checks). The benchmark reads megabytes of state with it.
  */
@@ -112,17 +129,25 @@ export async function exportText(stack: Stack): Promise<string> {
   return pulumiCli(stack, ["stack", "export", "--stack", stack.name]);
 }
 
-/** Runs the toolchain's `pulumi` in the stack's project with the stack's environment; returns stdout. */
+/**
+ * Runs the toolchain's `pulumi` in the stack's project with the stack's environment; returns
+ * stdout. Asynchronous, so an emulator in this process keeps answering while it runs.
+ */
 export async function pulumiCli(stack: Stack, args: string[]): Promise<string> {
   const ws = stack.workspace;
-  return execFileSync(join(toolchainDir(), "pulumi"), [...args, "--non-interactive"], {
-    cwd: ws.workDir,
-    env: { ...process.env, ...ws.envVars },
-    encoding: "utf8",
-    // Room for the state of a few hundred resources (about 10 KB each).
-    maxBuffer: 256 * 1024 * 1024,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  try {
+    const { stdout } = await execFileAsync(join(toolchainDir(), "pulumi"), [...args, "--non-interactive"], {
+      cwd: ws.workDir,
+      env: { ...process.env, ...ws.envVars },
+      encoding: "utf8",
+      // Room for the state of a few hundred resources (about 10 KB each).
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+  }
 }
 
 /** The resources of a stack's state, by type. */
@@ -160,4 +185,10 @@ export async function webhooksProject(emu: { apiKey: string; url: string }, conf
     ...config,
   });
   return project;
+}
+
+/** Bytes of each resource of `type` in a `pulumi stack export` text (its JSON entry, compact). */
+export function stateBytes(exported: string, type: string): number[] {
+  const deployment = (JSON.parse(exported) as { deployment: { resources?: { type: string }[] } }).deployment;
+  return (deployment.resources ?? []).filter((r) => r.type === type).map((r) => Buffer.byteLength(JSON.stringify(r)));
 }

@@ -1,0 +1,71 @@
+/**
+ * `rekko:index:WebhookWithSecret`, built by `construct` inside the provider process with the
+ * Node.js SDK: the same three password slots as `RekkoWebhookWithSecret` (shared code), and a
+ * native `rekko:index:Webhook` signed with the current one.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { secretSlots } from "../dynamic/withSecret";
+import { WEBHOOK, WEBHOOK_WITH_SECRET } from "./provider";
+
+/** A `rekko:index:Webhook` registered from inside the provider (by the component). */
+class NativeWebhook extends pulumi.CustomResource {
+  declare public readonly webhookId: pulumi.Output<string>;
+  declare public readonly enabled: pulumi.Output<boolean>;
+  declare public readonly failureCount: pulumi.Output<number>;
+
+  constructor(
+    name: string,
+    args: { url: unknown; events: unknown; secret: pulumi.Input<string> },
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    const props = { ...args, webhookId: undefined, enabled: undefined, failureCount: undefined, createdAt: undefined };
+    super(WEBHOOK, name, props as pulumi.Inputs, { ...opts, additionalSecretOutputs: ["secret"] });
+  }
+}
+
+/** A plain integer input of the component (an Output there is refused: slots are counted at construct time). */
+function count(name: string, key: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number") {
+    throw new Error(
+      `${WEBHOOK_WITH_SECRET} ${name}: ${key} must be a plain integer in the program, got ${typeof value === "object" ? "a computed value" : JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+class WebhookWithSecret extends pulumi.ComponentResource {
+  readonly state: pulumi.Inputs;
+
+  constructor(name: string, inputs: pulumi.Inputs, opts: pulumi.ComponentResourceOptions) {
+    super(WEBHOOK_WITH_SECRET, name, {}, opts);
+    const slots = secretSlots(this, `${WEBHOOK_WITH_SECRET} ${name}`, name, {
+      secretLength: count(name, "secretLength", inputs.secretLength),
+      rotation: count(name, "rotation", inputs.rotation),
+    });
+    const webhook = new NativeWebhook(name, { url: inputs.url, events: inputs.events, secret: slots.current }, { parent: this });
+    this.state = {
+      webhookId: webhook.webhookId,
+      secret: slots.secret,
+      nextSecret: slots.nextSecret,
+      previousSecret: slots.previousSecret,
+      acceptedSecrets: slots.acceptedSecrets,
+      enabled: webhook.enabled,
+      failureCount: webhook.failureCount,
+    };
+    this.registerOutputs(this.state);
+  }
+}
+
+/** construct: builds the component; answers its URN and outputs. */
+export function construct(
+  name: string,
+  type: string,
+  inputs: pulumi.Inputs,
+  opts: pulumi.ComponentResourceOptions,
+): { urn: pulumi.Output<string>; state: pulumi.Inputs } {
+  if (type !== WEBHOOK_WITH_SECRET)
+    throw new Error(`The rekko provider has no component ${type}; it has ${WEBHOOK_WITH_SECRET}.`);
+  const component = new WebhookWithSecret(name, inputs, opts);
+  return { urn: component.urn, state: component.state };
+}

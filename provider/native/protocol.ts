@@ -1,0 +1,43 @@
+/**
+ * What the Pulumi provider protocol adds on top of the core rules for the native provider:
+ * the secret envelope (the provider accepts secrets, so secret values arrive wrapped) and the
+ * preview placeholder, which the engine sends to every provider as the same string.
+ */
+export { isUnknown, UNKNOWN } from "../dynamic/protocol";
+
+/** The key marking a special value in the provider protocol, and the signature of a secret. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+type Props = Record<string, unknown>;
+
+function isSecretEnvelope(value: unknown): value is { value?: unknown } {
+  return typeof value === "object" && value !== null && (value as Props)[SIG_KEY] === SECRET_SIG;
+}
+
+/** Wraps a value as a secret. */
+export function secret(value: unknown): Props {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** Removes every secret envelope, deeply: the core works on plain values. */
+export function reveal(value: unknown): unknown {
+  if (isSecretEnvelope(value)) return reveal(value.value);
+  if (Array.isArray(value)) return value.map(reveal);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+  }
+  return value;
+}
+
+/** {@link reveal} for a property map. */
+export function revealProps(props: Props): Props {
+  return reveal(props) as Props;
+}
+
+/** Wraps the named properties, when present, as secrets (the schema marks them secret). */
+export function hide(props: Props, keys: readonly string[]): Props {
+  const out = { ...props };
+  for (const k of keys) if (out[k] !== undefined) out[k] = secret(out[k]);
+  return out;
+}

@@ -1,0 +1,76 @@
+/**
+ * The parts of the Node.js SDK's runtime a provider server needs to run `construct`, which
+ * the SDK uses in its own (not exported) provider server: loaded from the installed
+ * `@pulumi/pulumi` and typed here. Kept in one place so an SDK change breaks one file.
+ * @internal
+ */
+import type * as grpcTypes from "@grpc/grpc-js";
+import type * as pulumi from "@pulumi/pulumi";
+import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
+
+/** Resolves modules the way `@pulumi/pulumi` itself does, so both share one gRPC and protobuf. */
+const sdkRequire = (id: string): unknown => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+
+export const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof gstruct;
+export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb") as {
+  Empty: new () => unknown;
+};
+
+/** `@pulumi/pulumi/runtime/settings`: the runtime's global options. */
+export const settings = require("@pulumi/pulumi/runtime/settings") as {
+  resetOptions(
+    project: string,
+    stack: string,
+    parallel: number,
+    engineAddr: string,
+    monitorAddr: string,
+    preview: boolean,
+    organization: string,
+  ): void;
+  awaitFeatureSupport(): Promise<void>;
+  waitForRPCs(): Promise<void>;
+  grpcChannelOptions: Record<string, unknown>;
+};
+
+/** `@pulumi/pulumi/runtime/config`. */
+export const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+  setAllConfig(config: Record<string, string>, secretKeys?: string[]): void;
+};
+
+/** `@pulumi/pulumi/runtime/state`: the async-local store each construct runs in. */
+export const runtimeState = require("@pulumi/pulumi/runtime/state") as {
+  withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+};
+
+/** `@pulumi/pulumi/runtime/rpc`. */
+export const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+  serializeResourceProperties(
+    label: string,
+    props: pulumi.Inputs,
+  ): Promise<[Record<string, unknown>, Map<string, Set<pulumi.Resource>>]>;
+};
+
+/** `@pulumi/pulumi/provider/server`: inputs of a construct request as Outputs with their dependencies. */
+export const providerServer = require("@pulumi/pulumi/provider/server") as {
+  deserializeInputs(
+    inputs: gstruct.Struct | undefined,
+    dependencies: { get(key: string): { getUrnsList(): string[] } | undefined },
+  ): Promise<pulumi.Inputs>;
+};
+
+/** The engine address among a plugin's arguments (after `--logtostderr`, `-v=N`, `--tracing X`). */
+export function engineAddress(args: readonly string[]): string | undefined {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "--tracing") i += 1;
+    else if (a !== "--logtostderr" && !a.startsWith("-v=") && a !== "--logflow") rest.push(a);
+  }
+  return rest[0];
+}
+
+/** An Output's value, waited for (the SDK's internal `promise()`; `apply` would not wait in preview). */
+export function settled<T>(output: pulumi.Output<T>): Promise<T> {
+  return (output as unknown as { promise(): Promise<T> }).promise();
+}

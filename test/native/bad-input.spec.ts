@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "chai";
+import { RekkoEmulator } from "../../provider/testing";
+import { linkPlugin, openProject, type TestProject } from "../support/engine";
+
+describe("native provider: bad input from YAML is refused at preview, with the fix", function () {
+  this.timeout(600_000);
+  let emu: RekkoEmulator;
+  let project: TestProject;
+  let base = "";
+
+  before(async () => {
+    emu = await RekkoEmulator.start();
+    project = await openProject(join(__dirname, "projects", "yaml-bad"), { REKKO_API_KEY: "" }, {}, { name: "native-bad" });
+    linkPlugin(project.dir);
+    base = readFileSync(join(project.dir, "Pulumi.yaml"), "utf8");
+    await project.stack.setAllConfig({
+      "rekko:apiKey": { value: emu.apiKey, secret: true },
+      "rekko:baseUrl": { value: emu.url },
+    });
+  });
+  after(async () => {
+    await project?.destroyAndRemove();
+    await emu?.stop();
+  });
+
+  const failing = async (resources: string): Promise<string> => {
+    writeFileSync(join(project.dir, "Pulumi.yaml"), `${base}resources:\n${resources}`);
+    let message = "";
+    await project.stack.preview({ onOutput: (o) => project.printed.push(o) }).catch((e: Error) => {
+      message = e.message;
+    });
+    expect(message, "preview must fail").to.not.equal("");
+    expect(emu.requests().filter((r) => r.path.startsWith("/v1/"))).to.deep.equal([]);
+    return message;
+  };
+
+  it("a typo in an event name is named, with the list to use", async () => {
+    const message = await failing(
+      "  hook:\n    type: rekko:Webhook\n    properties:\n      url: https://hooks.example.com/rekko\n      events: [whale_alrt]\n",
+    );
+    expect(message).to.include(
+      'events[0] is "whale_alrt", which is not a Rekko event type. Use one of: price_shift, whale_alert, analysis_complete.',
+    );
+  });
+
+  it("a private receiver and a short secret are refused with the dynamic resource's messages", async () => {
+    const message = await failing(
+      "  hook:\n    type: rekko:Webhook\n    properties:\n      url: https://10.0.0.8/hook\n      events: [whale_alert]\n      secret: short\n",
+    );
+    expect(message).to.match(/url "https:\/\/10\.0\.0\.8\/hook" points to a private/);
+    expect(message).to.include("secret is (secret, 5 chars); it must be 16 to 1024 characters");
+  });
+
+  it("a missing key fails at preview with both ways to set it", async () => {
+    await project.stack.removeConfig("rekko:apiKey");
+    const message = await failing(
+      "  hook:\n    type: rekko:Webhook\n    properties:\n      url: http://127.0.0.1:9/h\n      events: [whale_alert]\n",
+    );
+    expect(message).to.match(/pulumi config set --secret rekko:apiKey <key>.*REKKO_API_KEY/s);
+  });
+});

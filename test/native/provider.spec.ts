@@ -1,0 +1,150 @@
+import { expect } from "chai";
+import * as dynamic from "../../provider/dynamic/runtime";
+import { reveal, secret, UNKNOWN } from "../../provider/native/protocol";
+import { RekkoNativeProvider, WEBHOOK } from "../../provider/native/provider";
+import { RekkoEmulator } from "../../provider/testing";
+
+const KEY = "rk_pro_native_provider_test_key_4444";
+const SECRET = "native-test-secret-1234567";
+const inputs = { url: "http://127.0.0.1:9/hook", events: ["whale_alert", "price_shift"], secret: secret(SECRET) };
+const SIG = "4dabf18193072939515e22adb298388d";
+
+describe("native provider methods against the emulator", () => {
+  let emu: RekkoEmulator;
+  let p: RekkoNativeProvider;
+  const api = () => emu.requests().filter((r) => r.path.startsWith("/v1/"));
+  beforeEach(async () => {
+    emu = await RekkoEmulator.start({ apiKeys: [KEY] });
+    p = new RekkoNativeProvider();
+    p.configure({ apiKey: secret(KEY), baseUrl: emu.url });
+    dynamic.configure({ apiKey: KEY, baseUrl: emu.url });
+  });
+  afterEach(() => emu.stop());
+
+  it("check refuses what the dynamic resource refuses, with the same messages, and calls nothing", async () => {
+    const bad: Record<string, unknown>[] = [
+      { url: "https://10.0.0.8/hook", events: ["whale_alert"] },
+      { url: "https://hooks.example.com/h", events: ["whale_alrt"] },
+      { url: "https://hooks.example.com/h", events: ["whale_alert", "whale_alert"] },
+      { url: "ftp://hooks.example.com/h", events: [] },
+      { url: "https://hooks.example.com/h", events: ["whale_alert"], secret: "short" },
+      { events: ["price_shift"] },
+    ];
+    for (const news of bad) {
+      const native = p.check(WEBHOOK, { ...news, ...(news.secret ? { secret: secret(news.secret) } : {}) });
+      const dyn = await dynamic.check({}, news);
+      expect(native.failures, JSON.stringify(news)).to.deep.equal(dyn.failures);
+      expect(native.failures).to.not.be.empty;
+    }
+    expect(p.check(WEBHOOK, { url: "https://hooks.example.com/h", events: ["whale_alrt"] }).failures[0]?.reason).to.equal(
+      'events[0] is "whale_alrt", which is not a Rekko event type. Use one of: price_shift, whale_alert, analysis_complete.',
+    );
+    expect(api()).to.deep.equal([]);
+  });
+
+  it("check keeps the secret a secret and lets preview placeholders through", () => {
+    const ok = p.check(WEBHOOK, inputs);
+    expect(ok.failures).to.deep.equal([]);
+    expect(ok.inputs.secret).to.deep.equal(secret(SECRET));
+    expect(p.check(WEBHOOK, { url: UNKNOWN, events: [UNKNOWN], secret: UNKNOWN }).failures).to.deep.equal([]);
+  });
+
+  it("diff: the core replace rules (events as a set), never delete-before-replace", () => {
+    const olds = { ...inputs, webhookId: "wh-1", enabled: true, failureCount: 0, createdAt: "x" };
+    expect(p.diff(WEBHOOK, "wh-1", olds, { ...inputs, events: ["price_shift", "whale_alert"] })).to.deep.equal({
+      changes: false,
+      replaces: [],
+    });
+    expect(p.diff(WEBHOOK, "wh-1", olds, { ...inputs, url: "http://127.0.0.1:9/other" }).replaces).to.deep.equal(["url"]);
+    expect(p.diff(WEBHOOK, "wh-1", olds, { ...inputs, secret: secret(`${SECRET}x`) }).replaces).to.deep.equal(["secret"]);
+    expect(p.diff(WEBHOOK, "wh-1", olds, { ...inputs, events: [UNKNOWN] }).replaces).to.deep.equal(["events"]);
+  });
+
+  it("create: one POST; outputs echo the inputs with the secret wrapped; delete removes it", async () => {
+    const { id, outs } = await p.create(WEBHOOK, inputs);
+    expect(api().map((r) => r.method)).to.deep.equal(["POST"]);
+    expect(outs.secret).to.deep.equal(secret(SECRET));
+    expect(reveal(outs)).to.include({ webhookId: id, url: inputs.url, enabled: true, failureCount: 0 });
+    expect(emu.webhooks()[0]?.secret).to.equal(SECRET);
+    await p.delete(WEBHOOK, id);
+    expect(emu.webhooks()).to.deep.equal([]);
+  });
+
+  it("import: read by id returns the registered url and events as inputs, and no secret", async () => {
+    const made = await fetch(`${emu.url}/v1/webhooks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ url: "http://127.0.0.1:9/outside", events: ["analysis_complete"], secret: "made-outside-1234567" }),
+    }).then((r) => r.json() as Promise<{ webhook_id: string }>);
+    const read = await p.read(WEBHOOK, made.webhook_id, {});
+    expect(read.id).to.equal(made.webhook_id);
+    expect(read.inputs).to.deep.equal({ url: "http://127.0.0.1:9/outside", events: ["analysis_complete"] });
+    expect(read.props).to.not.have.property("secret");
+    expect((await p.read(WEBHOOK, "wh-000000000000", {})).id, "a missing webhook is gone").to.equal("");
+  });
+
+  it("an imported webhook's secret is never rotated silently: declaring one fails diff with both ways out", () => {
+    const imported = {
+      webhookId: "wh-1",
+      url: inputs.url,
+      events: inputs.events,
+      enabled: true,
+      failureCount: 0,
+      createdAt: "x",
+    };
+    expect(p.diff(WEBHOOK, "wh-1", imported, { url: inputs.url, events: inputs.events })).to.deep.equal({
+      changes: false,
+      replaces: [],
+    });
+    expect(() => p.diff(WEBHOOK, "wh-1", imported, inputs)).to.throw(/was imported.*Remove secret.*pulumi up --replace/);
+    expect(() => p.diff(WEBHOOK, "wh-1", imported, { ...inputs, secret: UNKNOWN })).to.throw(/was imported/);
+    // A webhook registered by the provider without a secret has secret "": adding one is a visible replace.
+    expect(p.diff(WEBHOOK, "wh-1", { ...imported, secret: "" }, inputs).replaces).to.deep.equal(["secret"]);
+  });
+
+  it("checkConfig: a missing key names both ways to set it; the key is kept secret; a bad base is named", () => {
+    const saved = process.env.REKKO_API_KEY;
+    delete process.env.REKKO_API_KEY;
+    try {
+      const missing = p.checkConfig({ baseUrl: emu.url });
+      expect(missing.failures).to.deep.equal([
+        {
+          property: "apiKey",
+          reason:
+            "No Rekko API key is set. Run `pulumi config set --secret rekko:apiKey <key>` in the stack, or set the REKKO_API_KEY environment variable.",
+        },
+      ]);
+      const ok = p.checkConfig({ apiKey: KEY, baseUrl: emu.url });
+      expect(ok.failures).to.deep.equal([]);
+      expect(ok.inputs.apiKey).to.have.property(SIG);
+      expect(p.checkConfig({ apiKey: UNKNOWN }).failures, "a key still to be computed is not missing").to.deep.equal([]);
+      const bad = p.checkConfig({ apiKey: KEY, baseUrl: "http://api.example.com" });
+      expect(bad.failures.map((f) => f.property)).to.deep.equal(["baseUrl"]);
+      expect(bad.failures[0]?.reason).to.match(/must use https/);
+      expect(p.checkConfig({ apiKey: KEY, maxRequestsPerMinute: -1 }).failures[0]?.property).to.equal("maxRequestsPerMinute");
+    } finally {
+      if (saved !== undefined) process.env.REKKO_API_KEY = saved;
+    }
+  });
+
+  it("getWebhooks: one list, filtered by url and event; a bad event is named with the fix", async () => {
+    const a = await p.create(WEBHOOK, inputs);
+    await p.create(WEBHOOK, { url: "http://127.0.0.1:9/b", events: ["analysis_complete"] });
+    const before = api().length;
+    const all = await p.invoke("rekko:index:getWebhooks", {});
+    expect(all.outputs?.ids).to.have.length(2);
+    const byUrl = await p.invoke("rekko:index:getWebhooks", { url: inputs.url });
+    expect(byUrl.outputs?.ids).to.deep.equal([a.id]);
+    const byEvent = await p.invoke("rekko:index:getWebhooks", { event: "analysis_complete" });
+    expect((byEvent.outputs?.webhooks as { url: string }[] | undefined)?.map((w) => w.url)).to.deep.equal([
+      "http://127.0.0.1:9/b",
+    ]);
+    expect(
+      api()
+        .slice(before)
+        .map((r) => r.method),
+    ).to.deep.equal(["GET", "GET", "GET"]);
+    const bad = await p.invoke("rekko:index:getWebhooks", { event: "whale" });
+    expect(bad.failures[0]?.reason).to.match(/event is "whale", which is not a Rekko event type. Use one of: price_shift/);
+  });
+});
