@@ -10,6 +10,7 @@ import { EVENT_TYPES, isEventType } from "../core/events";
 import { type WebhookOutputs, WebhookSession } from "../core/session";
 import { missingKeyError, type RawSettings, resolveSettings } from "../core/settings";
 import type { CheckFailure } from "../core/validation";
+import { engineCheckFailures } from "../dynamic/checkFailures";
 import { hide, isUnknown, revealProps } from "./protocol";
 
 type Props = Record<string, unknown>;
@@ -95,11 +96,14 @@ export class RekkoNativeProvider {
     return { changes, replaces: [] };
   }
 
-  /** Check: the core validation, with no network. */
+  /**
+   * Check: the core validation, with no network; failures about url and secret go without a
+   * property name, as the dynamic resource's do, so the engine never prints those values.
+   */
   check(type: string, news: Props): { inputs: Props; failures: CheckFailure[] } {
     if (type !== WEBHOOK) throw unknownType(type);
     const { inputs, failures } = this.session.check(revealProps(news), isUnknown);
-    return { inputs: hide(inputs, SECRET_INPUTS), failures };
+    return { inputs: hide(inputs, SECRET_INPUTS), failures: engineCheckFailures(failures) };
   }
 
   /** Diff: the core replace rules, create-before-delete; the import rule above. */

@@ -159,10 +159,27 @@ describe("the packed package, installed into a fresh project outside the source 
       "dist/provider/receiver/index.web.d.ts",
       "dist/esm/package.json",
       "dist/esm/receiver/index.web.js",
+      "dist/provider/native/main.js",
+      "provider/native/schema.json",
     ]);
-    const wanted = /^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts)|dist\/esm\/(package\.json|.*\.js))$/;
+    const wanted =
+      /^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts)|dist\/esm\/(package\.json|.*\.js)|provider\/native\/schema\.json)$/;
     const unwanted = files.filter((f) => !wanted.test(f));
     expect(unwanted).to.deep.equal([]);
+  });
+
+  it("installs the rekko plugin as node_modules/.bin/pulumi-resource-rekko, which serves the package schema", () => {
+    const plugin = join(dir, "app", "node_modules", ".bin", "pulumi-resource-rekko");
+    const schema = JSON.parse(
+      execFileSync(join(toolchainDir(), "pulumi"), ["package", "get-schema", plugin], {
+        cwd: join(dir, "app"),
+        encoding: "utf8",
+        env: { ...process.env, ...engineEnv() },
+      }),
+    ) as { name: string; version: string; resources: Record<string, unknown> };
+    const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    expect(schema).to.include({ name: "rekko", version });
+    expect(Object.keys(schema.resources)).to.include("rekko:index:Webhook");
   });
 
   it("resolves only the exported entry points, the way a consumer does", () => {

@@ -70,6 +70,7 @@ describe("native provider: pulumi import of a webhook registered outside (YAML)"
     program = readFileSync(generated, "utf8");
     expect(program).to.include("type: rekko:Webhook").and.include("http://127.0.0.1:9/legacy").and.include("whale_alert");
     expect(program, "the generated declaration has no secret").to.not.match(/secret/);
+    expect(program).to.include("protect: true");
     expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([id]);
   });
 
