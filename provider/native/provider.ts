@@ -111,13 +111,14 @@ export class RekkoNativeProvider {
     if (type !== WEBHOOK) throw unknownType(type);
     const before = revealProps(olds);
     const after = revealProps(news);
+    this.session.hold(id);
     const problem = importedSecretProblem(before, after, id);
     if (problem) throw new RekkoConfigError(problem);
     const replaces = replacedFields(before, after, isUnknown);
     return { changes: replaces.length > 0, replaces };
   }
 
-  /** Create: one POST. */
+  /** Create: one POST (after the session's one list, the core's guard for an unanswered create). */
   async create(type: string, inputs: Props): Promise<{ id: string; outs: Props }> {
     if (type !== WEBHOOK) throw unknownType(type);
     const plain = revealProps(inputs);
@@ -144,8 +145,9 @@ export class RekkoNativeProvider {
   }
 
   /** Update: never needed (every change replaces); keeps the outputs. */
-  update(type: string, olds: Props): Props {
+  update(type: string, id: string, olds: Props): Props {
     if (type !== WEBHOOK) throw unknownType(type);
+    this.session.hold(id);
     return olds;
   }
 

@@ -110,7 +110,9 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return resp;
     }),
     update: unary((req: provproto.UpdateRequest) =>
-      new provproto.UpdateResponse().setProperties(toStruct(provider.update(typeOf(req.getUrn()), toJs(req.getOlds())))),
+      new provproto.UpdateResponse().setProperties(
+        toStruct(provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()))),
+      ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {
       await provider.delete(typeOf(req.getUrn()), req.getId());

@@ -60,14 +60,16 @@ describe("native provider methods against the emulator", () => {
     expect(p.diff(WEBHOOK, "wh-1", olds, { ...inputs, events: [UNKNOWN] }).replaces).to.deep.equal(["events"]);
   });
 
-  it("create: one POST; outputs echo the inputs with the secret wrapped; delete removes it", async () => {
+  it("create: one POST after the session's one list; outputs echo the inputs with the secret wrapped; delete removes it", async () => {
     const { id, outs } = await p.create(WEBHOOK, inputs);
-    expect(api().map((r) => r.method)).to.deep.equal(["POST"]);
+    await p.create(WEBHOOK, { ...inputs, url: "http://127.0.0.1:9/second" });
+    expect(api().map((r) => r.method)).to.deep.equal(["GET", "POST", "POST"]);
     expect(outs.secret).to.deep.equal(secret(SECRET));
     expect(reveal(outs)).to.include({ webhookId: id, url: inputs.url, enabled: true, failureCount: 0 });
     expect(emu.webhooks()[0]?.secret).to.equal(SECRET);
     await p.delete(WEBHOOK, id);
-    expect(emu.webhooks()).to.deep.equal([]);
+    expect(emu.webhooks().map((w) => w.webhook_id)).to.not.include(id);
+    expect(emu.webhooks()).to.have.length(1);
   });
 
   it("import: read by id returns the registered url and events as inputs, and no secret", async () => {
