@@ -7,6 +7,7 @@
  *   npm run bench -- --quick            # N = 1, 10; 1 run; no rate-limited runs
  *   npm run bench -- --json bench-results.json --doc
  *   npm run bench -- --only receiver [--doc]   # the receiver's figures alone (about 1 minute)
+ *   npm run bench -- --only native [--doc]     # the native provider beside RekkoWebhook alone (--sizes, --runs)
  *
  * Options: --quick, --runs <k>, --sizes 1,10,100, --no-rate-limited, --rate-limited-n <n> (300),
  * --no-timing (only the rate-limited runs), --json <path>,
@@ -27,6 +28,7 @@ import { RekkoEmulator } from "../provider/testing";
 import { exportText, openProject, ROOT, type TestProject, toolchainDir } from "../test/support/engine";
 import { paceOf, pacingFloorMs } from "../test/support/pace";
 import { machine, versions } from "./bench/machine";
+import { benchNative, nativeMarkdown } from "./bench/native";
 import { ProcessSampler, type ProcessUsage } from "./bench/procs";
 import { benchReceiver, receiverMarkdown } from "./bench/receiver";
 import { markdown } from "./bench/report";
@@ -314,22 +316,47 @@ async function main(): Promise<void> {
   const host = machine();
   log("building the package (scripts/build.sh)");
   execFileSync("bash", [join(ROOT, "scripts", "build.sh")], { cwd: ROOT, stdio: "inherit" });
-  if (args.only !== undefined && args.only !== "receiver")
-    throw new Error(`--only takes "receiver", got ${JSON.stringify(args.only)}`);
+  if (args.only !== undefined && args.only !== "receiver" && args.only !== "native")
+    throw new Error(`--only takes "receiver" or "native", got ${JSON.stringify(args.only)}`);
   const receiverRuns = args.runs ? (positiveInts(args.runs, "--runs")[0] ?? 1) : quick ? 3 : 7;
-  const receiverFigures = async () => {
-    const figures = await benchReceiver(ROOT, receiverRuns, log);
+  /** Prints a section's figures (rendered with the time and the machine) and, with --doc, writes them to its part of the doc. */
+  const publish = (section: string, render: (when: string, hostLine: string) => string) => {
     const hostLine = `${host.nproc} CPUs (${host.cpuModel}), load ${loadavg()[0]?.toFixed(2)} at the end`;
-    const text = receiverMarkdown(figures, new Date().toISOString().slice(0, 16).replace("T", " "), hostLine);
+    const text = render(new Date().toISOString().slice(0, 16).replace("T", " "), hostLine);
     process.stdout.write(`\n${text}\n`);
     if (args.doc) {
-      writeDoc(text, "receiver");
-      log(`updated the receiver section of ${DOC}`);
+      writeDoc(text, section);
+      log(`updated the ${section} section of ${DOC}`);
     }
+  };
+  const receiverFigures = async () => {
+    const figures = await benchReceiver(ROOT, receiverRuns, log);
+    publish("receiver", (when, hostLine) => receiverMarkdown(figures, when, hostLine));
     return figures;
   };
   if (args.only === "receiver") {
     const figures = await receiverFigures();
+    if (args.json) writeFileSync(resolve(process.cwd(), args.json), `${JSON.stringify(figures, null, 2)}\n`);
+    return;
+  }
+  // The native provider beside RekkoWebhook: same N, same phases, same unthrottled settings.
+  const nativeFigures = async () => {
+    const emu = await RekkoEmulator.start();
+    try {
+      const config = {
+        "rekko:apiKey": { value: emu.apiKey, secret: true },
+        "rekko:baseUrl": { value: emu.url },
+        "rekko:maxRequestsPerMinute": { value: UNTHROTTLED },
+      };
+      const figures = await benchNative(emu, PROJECTS, sizes.length ? sizes : [1, 10, 100], runs, config, log);
+      publish("native", (when, hostLine) => nativeMarkdown(figures, when, hostLine));
+      return figures;
+    } finally {
+      await emu.stop();
+    }
+  };
+  if (args.only === "native") {
+    const figures = await nativeFigures();
     if (args.json) writeFileSync(resolve(process.cwd(), args.json), `${JSON.stringify(figures, null, 2)}\n`);
     return;
   }
@@ -430,6 +457,7 @@ async function main(): Promise<void> {
     log(`updated ${DOC}`);
   }
   if (timing) await receiverFigures();
+  if (timing) await nativeFigures();
   const missed = result.targets.filter((t) => t.holds === false).length;
   const undecided = result.targets.filter((t) => t.holds === null).length;
   log(

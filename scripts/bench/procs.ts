@@ -27,7 +27,7 @@ export interface ProcessUsage {
 export function kindOf(argv: string[]): ProcessKind {
   const exe = basename(argv[0] ?? "");
   const args = argv.join(" ");
-  if (args.includes("cmd/dynamic-provider")) return "provider";
+  if (args.includes("cmd/dynamic-provider") || /pulumi-resource-rekko|native[/\\]main\.js/.test(args)) return "provider";
   if (exe === "pulumi") return "cli";
   if (exe === "pulumi-language-nodejs") return "langhost";
   if (/^node/.test(exe) && /@pulumi[/\\]pulumi[/\\]cmd[/\\]run/.test(args)) return "program";
