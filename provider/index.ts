@@ -21,6 +21,7 @@ export {
   type RekkoErrorCode,
   type RekkoErrorDetails,
   type RekkoFieldError,
+  RekkoKeyMismatchError,
   RekkoNetworkError,
   RekkoNotFoundError,
   RekkoPlanError,

@@ -1,12 +1,16 @@
 import { sameEventSet } from "./events";
 
-/** A field whose change replaces the webhook: the API has no update. */
-export type ReplacedField = "url" | "events" | "secret";
+/**
+ * A reason to replace the webhook: a changed field (the API has no update), or `enabled`: the
+ * last refresh saw it disabled and the API cannot turn it back on.
+ */
+export type ReplacedField = "url" | "events" | "secret" | "enabled";
 
 /**
  * The replace rules, with no network. `olds` are the old outputs (which echo the declared
  * inputs), `news` the new checked inputs. A change of url, events (as a set) or secret
- * replaces the webhook; a value still pending (preview) counts as a change.
+ * replaces the webhook; a value still pending (preview) counts as a change. A webhook whose old
+ * outputs say `enabled: false` is replaced too, unless `news.replaceWhenDisabled` is false.
  */
 export function replacedFields(
   olds: Record<string, unknown>,
@@ -20,5 +24,6 @@ export function replacedFields(
   if (!Array.isArray(a) || !Array.isArray(b) || b.some(isPending) || !sameEventSet(a, b)) replaces.push("events");
   const norm = (v: unknown) => (v === undefined || v === null ? "" : v);
   if (isPending(news.secret) || norm(olds.secret) !== norm(news.secret)) replaces.push("secret");
+  if (olds.enabled === false && news.replaceWhenDisabled !== false) replaces.push("enabled");
   return replaces;
 }

@@ -7,6 +7,7 @@ export type RekkoErrorCode =
   | "ERR_REKKO_RATE_LIMIT"
   | "ERR_REKKO_NOT_FOUND"
   | "ERR_REKKO_CONFLICT"
+  | "ERR_REKKO_KEY_MISMATCH"
   | "ERR_REKKO_SERVER"
   | "ERR_REKKO_NETWORK"
   | "ERR_REKKO_RESPONSE";
@@ -100,6 +101,12 @@ export class RekkoNotFoundError extends RekkoError {
 export class RekkoConflictError extends RekkoError {
   override name = "RekkoConflictError";
   override readonly code = "ERR_REKKO_CONFLICT";
+}
+
+/** The configured API key is not the one that registered a webhook in the state (fingerprints differ). */
+export class RekkoKeyMismatchError extends RekkoError {
+  override name = "RekkoKeyMismatchError";
+  override readonly code = "ERR_REKKO_KEY_MISMATCH";
 }
 
 /** 5xx still answered after every retry. */

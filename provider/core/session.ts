@@ -5,8 +5,10 @@
  * lifecycle through it, so they make the same API calls and give the same messages.
  */
 import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
-import { RekkoConflictError, RekkoNotFoundError } from "./errors";
+import { type ReplacedField, replacedFields } from "./diff";
+import { RekkoConflictError, RekkoKeyMismatchError, RekkoNotFoundError } from "./errors";
 import { sameEventSet } from "./events";
+import { keyFingerprint } from "./fingerprint";
 import { missingKeyError, type RawSettings, resolveSettings, type Settings } from "./settings";
 import { type CheckContext, type CheckFailure, checkInputs } from "./validation";
 
@@ -16,6 +18,8 @@ export interface WebhookInputs {
   events: string[];
   secret?: string;
   adoptWebhookId?: string;
+  /** false: keep a webhook Rekko disabled instead of replacing it (default true). */
+  replaceWhenDisabled?: boolean;
 }
 
 /** Outputs of a webhook resource. */
@@ -27,6 +31,8 @@ export interface WebhookOutputs {
   failureCount: number;
   createdAt: string;
   secret: string;
+  /** {@link keyFingerprint} of the API key that registered (or adopted) the webhook; never the key. */
+  keyFingerprint: string;
 }
 
 /** What `read` answers: a blank id when the webhook is gone. */
@@ -36,7 +42,15 @@ export interface ReadOutcome {
   inputs?: WebhookInputs;
 }
 
-function outputs(info: WebhookInfo, inputs: WebhookInputs): WebhookOutputs {
+/** What `diff` decides, with no network. */
+export interface DiffPlan {
+  /** Fields whose change replaces the webhook (create before delete). */
+  replaces: ReplacedField[];
+  /** Things the user must be told at preview time (e.g. a disabled webhook). */
+  warnings: string[];
+}
+
+function outputs(info: WebhookInfo, inputs: WebhookInputs, fingerprint: string): WebhookOutputs {
   return {
     webhookId: info.webhook_id,
     // url and events echo the declared inputs, so diff compares like with like.
@@ -46,8 +60,16 @@ function outputs(info: WebhookInfo, inputs: WebhookInputs): WebhookOutputs {
     failureCount: info.failure_count,
     createdAt: info.created_at,
     secret: inputs.secret ?? "",
+    keyFingerprint: fingerprint,
   };
 }
+
+/** What a different key would do to a webhook it cannot see, by operation. */
+const MISMATCH_EFFECT = {
+  refresh: "refresh would drop it from the state while it keeps delivering",
+  update: "this deployment would lose track of it",
+  delete: "delete would count it as already gone while it keeps delivering",
+} as const;
 
 /** The webhook lifecycle for one provider process. */
 export class WebhookSession {
@@ -61,6 +83,8 @@ export class WebhookSession {
   /** Ids of every webhook a completed list of this session showed: all existed before any later create. */
   private readonly known = new Set<string>();
   private listed = false;
+  /** `adoptWebhookId` values of resources this session is replacing: their create registers anew. */
+  private readonly readopting = new Set<string>();
 
   /**
    * @param raw the `rekko:*` settings as configured (resolved lazily, so a bad value is reported by `check`).
@@ -86,6 +110,34 @@ export class WebhookSession {
     return this.client;
   }
 
+  /** The fingerprint of the configured key; undefined when no key (or no valid setting) is configured. */
+  fingerprint(): string | undefined {
+    try {
+      const key = this.settings().apiKey;
+      return key ? keyFingerprint(key) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Refuses to act on a webhook that the state says another key registered: that key's list
+   * does not show it and its DELETE answers 404. State from before fingerprints (none stored)
+   * passes.
+   */
+  private assertSameKey(id: string, stored: unknown, operation: keyof typeof MISMATCH_EFFECT): void {
+    const current = this.fingerprint();
+    if (typeof stored !== "string" || stored === "" || current === undefined || stored === current) return;
+    throw new RekkoKeyMismatchError(
+      `Webhook ${id} was registered with the API key whose fingerprint is ${stored}, but the configured key ` +
+        `(rekko:apiKey or REKKO_API_KEY) has fingerprint ${current}. That key cannot see or delete it: ` +
+        `${MISMATCH_EFFECT[operation]}. Set the original key back (\`pulumi config set --secret rekko:apiKey <key>\`) ` +
+        "and run `pulumi up` (refresh and destroy use the key of the last `up`). " +
+        "To move the stack to another account, first run `pulumi destroy` with the original key, then switch keys and " +
+        "run `pulumi up`; to stop managing the webhook without deleting it, `pulumi state delete <urn>`.",
+    );
+  }
+
   /**
    * check: validates and normalises inputs, with no network. Settings problems (bad base URL,
    * missing key) are reported here too, at preview time, under the setting's name.
@@ -105,6 +157,13 @@ export class WebhookSession {
     }
     const result = checkInputs(news, { allowLocalReceivers: s.local, ...(isPending ? { isPending } : {}) });
     if (!s.apiKey) result.failures.push({ property: "rekko:apiKey", reason: missingKeyError().message });
+    const opt = news.replaceWhenDisabled;
+    if (opt !== undefined && opt !== null && typeof opt !== "boolean" && !isPending?.(opt)) {
+      result.failures.push({
+        property: "replaceWhenDisabled",
+        reason: `replaceWhenDisabled must be true or false, got a ${typeof opt}. Omit it to replace a webhook Rekko disabled.`,
+      });
+    }
     return result;
   }
 
@@ -142,6 +201,50 @@ export class WebhookSession {
     return new Set([...this.known, ...this.claimed]);
   }
 
+  /**
+   * diff, with no network: refuses a webhook another key registered, notes its id as held, and
+   * gives the replace rules ({@link replacedFields}); a webhook the last refresh saw disabled is
+   * replaced unless `replaceWhenDisabled` is false, with a warning either way.
+   */
+  diff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    isPending?: (value: unknown) => boolean,
+  ): DiffPlan {
+    this.assertSameKey(id, olds.keyFingerprint, "update");
+    this.hold(id);
+    const replaces = replacedFields(olds, news, isPending);
+    // The adoption was done when the resource was created: its replacement registers a new webhook.
+    if (replaces.length > 0 && typeof news.adoptWebhookId === "string") this.readopting.add(news.adoptWebhookId);
+    const warnings: string[] = [];
+    if (olds.enabled === false) {
+      const failures = typeof olds.failureCount === "number" ? `${olds.failureCount}` : "too many";
+      const seen = `Rekko webhook ${id} is disabled: Rekko stopped delivering to it after ${failures} consecutive failed deliveries (seen by the last refresh), and the API cannot re-enable it.`;
+      warnings.push(
+        replaces.includes("enabled")
+          ? `${seen} This update replaces it with a new webhook, created before the old one is deleted, so deliveries resume; fix the receiver first. Set replaceWhenDisabled: false to keep it as it is.`
+          : `${seen} replaceWhenDisabled is false, so it stays disabled: remove that input (or replace the webhook) to get deliveries back.`,
+      );
+    }
+    return { replaces, warnings };
+  }
+
+  /**
+   * update: only ever a change of stored provider code (diff never plans another); keeps the
+   * webhook and its outputs. State from before fingerprints takes the configured key's, but
+   * only once that key's list shows the webhook (one shared list per session).
+   */
+  async update(id: string, olds: Record<string, unknown>): Promise<Record<string, unknown>> {
+    this.assertSameKey(id, olds.keyFingerprint, "update");
+    this.hold(id);
+    const outs = { ...olds };
+    if (typeof outs.keyFingerprint !== "string" || outs.keyFingerprint === "") {
+      if ((await this.list()).some((w) => w.webhook_id === id)) outs.keyFingerprint = this.fingerprint();
+    }
+    return outs;
+  }
+
   /** A change made by this session: the next read lists again. */
   private changed(): void {
     this.listing = undefined;
@@ -150,8 +253,9 @@ export class WebhookSession {
   /** create: one POST, or adoption of an existing webhook through the list. */
   async create(inputs: WebhookInputs): Promise<{ id: string; outs: WebhookOutputs }> {
     const c = this.api();
-    if (inputs.adoptWebhookId) {
+    if (inputs.adoptWebhookId && !this.readopting.delete(inputs.adoptWebhookId)) {
       const id = inputs.adoptWebhookId;
+      this.refuseHeld(id);
       const found = (await c.listWebhooks()).find((w) => w.webhook_id === id);
       if (!found) {
         throw new RekkoNotFoundError(
@@ -169,14 +273,30 @@ export class WebhookSession {
           `Cannot adopt webhook ${id}: it differs from the declaration (${diffs.join("; ")}). Declare the registered values, then change them in a later update.`,
         );
       }
+      this.refuseHeld(id);
       c.claim(id);
       this.changed();
-      return { id, outs: outputs(found, inputs) };
+      return { id, outs: outputs(found, inputs, this.key()) };
     }
     const existing = await this.existingIds();
     const info = await c.createWebhook({ url: inputs.url, events: inputs.events, secret: inputs.secret ?? "" }, { existing });
     this.changed();
-    return { id: info.webhook_id, outs: outputs(info, inputs) };
+    return { id: info.webhook_id, outs: outputs(info, inputs, this.key()) };
+  }
+
+  /** The configured key's fingerprint, once the client exists (so a key is set). */
+  private key(): string {
+    return this.fingerprint() ?? "";
+  }
+
+  /** Refuses a second adoption of a webhook a resource of this session already holds. */
+  private refuseHeld(id: string): void {
+    if (!this.claimed.has(id)) return;
+    throw new RekkoConflictError(
+      `adoptWebhookId ${id}: another resource of this deployment already holds this webhook (created, adopted or ` +
+        "refreshed it), and two resources holding one webhook delete it from under each other. Remove adoptWebhookId " +
+        "from this resource to register a new webhook, or remove the other resource first.",
+    );
   }
 
   /**
@@ -185,20 +305,23 @@ export class WebhookSession {
    * declared url, events and secret: the API has no update, so they cannot drift).
    */
   async read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
+    const old = props as Partial<WebhookOutputs>;
+    this.assertSameKey(id, old.keyFingerprint, "refresh");
     this.hold(id);
     const found = (await this.list()).find((w) => w.webhook_id === id);
     if (!found) return { id: "" };
-    const old = props as Partial<WebhookOutputs>;
     const inputs: WebhookInputs = {
       url: typeof old.url === "string" ? old.url : found.url,
       events: Array.isArray(old.events) ? old.events : found.events,
       ...(typeof old.secret === "string" && old.secret !== "" ? { secret: old.secret } : {}),
     };
-    return { id, props: outputs(found, inputs), inputs };
+    // Found in this key's list: it is this key's, also for state from before fingerprints.
+    return { id, props: outputs(found, inputs, this.key()), inputs };
   }
 
-  /** delete: DELETE; already gone is success. */
-  async delete(id: string): Promise<void> {
+  /** delete: DELETE; already gone is success. Refused when the state names another key (`props`, the outputs). */
+  async delete(id: string, props: Record<string, unknown> = {}): Promise<void> {
+    this.assertSameKey(id, props.keyFingerprint, "delete");
     await this.api().deleteWebhook(id);
     this.changed();
   }

@@ -23,12 +23,16 @@ export interface WebhookDiff {
 }
 
 /**
- * The provider's `diff`, with no network: the core replace rules, create-before-delete so
+ * The provider's `diff`, with no network: the core replace rules (or `replaces` as the session
+ * planned them), create-before-delete so
  * deliveries never stop. A change of the stored provider code alone is an in-place no-op
  * update, which rolls the code forward.
  */
-export function diffWebhook(olds: Record<string, unknown>, news: Record<string, unknown>): WebhookDiff {
-  const replaces = replacedFields(olds, news, isUnknown);
+export function diffWebhook(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  replaces: string[] = replacedFields(olds, news, isUnknown),
+): WebhookDiff {
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
   const code = news[PROVIDER_KEY];
   const codeChanged = code !== undefined && !isUnknown(code) && olds[PROVIDER_KEY] !== code;

@@ -51,8 +51,8 @@ export class RekkoWebhookProvider implements pulumi.dynamic.ResourceProvider {
   async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
     return load().update(id, olds, news);
   }
-  async delete(id: string, _props: Record<string, unknown>): Promise<void> {
-    return load().delete(id);
+  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+    return load().delete(id, props);
   }
 }
 

@@ -46,10 +46,14 @@ export async function check(
   return { inputs, failures: engineCheckFailures(failures) };
 }
 
-/** diff: no network. */
+/**
+ * diff: no network. Warnings go to stderr, which the engine shows among the diagnostics of
+ * `pulumi preview` and `pulumi up` (a dynamic provider has no engine log of its own).
+ */
 export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
-  host.session.hold(id);
-  return diffWebhook(olds, news);
+  const plan = host.session.diff(id, olds, news, isUnknown);
+  for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+  return diffWebhook(olds, news, plan.replaces);
 }
 
 /** create: one POST, or adoption of an existing webhook through the list. */
@@ -68,14 +72,16 @@ export async function update(
   olds: Record<string, unknown>,
   _news: Record<string, unknown>,
 ): Promise<{ outs: Record<string, unknown> }> {
-  host.session.hold(id);
   const { [PROVIDER_KEY]: _code, ...outs } = olds;
-  return { outs };
+  return { outs: await host.session.update(id, outs) };
 }
 
-/** delete: DELETE; already gone is success. */
-async function remove(id: string): Promise<void> {
-  await host.session.delete(id);
+/**
+ * delete: DELETE; already gone is success. `props` are the outputs (with the key fingerprint);
+ * a stored provider from before fingerprints passes none.
+ */
+async function remove(id: string, props: Record<string, unknown> = {}): Promise<void> {
+  await host.session.delete(id, props);
 }
 
 export { remove as delete };

@@ -28,6 +28,13 @@ export interface RekkoWebhookArgs {
    * through the list that it exists with the declared url and events. Ignored after create.
    */
   adoptWebhookId?: pulumi.Input<string>;
+  /**
+   * Rekko disables a webhook after repeated failed deliveries (`enabled: false`), and the API
+   * cannot turn it back on. When a refresh has seen it disabled, the next preview warns and
+   * `up` replaces it (the new webhook is created before the old one is deleted) so deliveries
+   * resume. Set `false` to keep a disabled webhook as it is (still with the warning). Default true.
+   */
+  replaceWhenDisabled?: pulumi.Input<boolean>;
 }
 
 /**
@@ -51,14 +58,22 @@ export class RekkoWebhook extends pulumi.dynamic.Resource {
   declare public readonly createdAt: pulumi.Output<string>;
   /** The signing secret (always a secret output; empty when none was given). */
   declare public readonly secret: pulumi.Output<string>;
+  /**
+   * `sha256:` and 16 hex digits of the SHA-256 of the API key that registered the webhook (never
+   * the key). Refresh, update and delete refuse to run under a key with another fingerprint.
+   */
+  declare public readonly keyFingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: RekkoWebhookArgs, opts?: pulumi.CustomResourceOptions) {
+    claimAdoption(name, args.adoptWebhookId);
     const props: Record<string, pulumi.Input<unknown>> = {
       webhookId: undefined,
       url: args.url,
       events: args.events,
       secret: args.secret === undefined ? undefined : pulumi.secret(args.secret),
       adoptWebhookId: args.adoptWebhookId,
+      replaceWhenDisabled: args.replaceWhenDisabled,
+      keyFingerprint: undefined,
       enabled: undefined,
       failureCount: undefined,
       createdAt: undefined,
@@ -72,4 +87,22 @@ export class RekkoWebhook extends pulumi.dynamic.Resource {
       "RekkoWebhook",
     );
   }
+}
+
+/** `adoptWebhookId` values declared as plain strings in this program, with the declaring resource. */
+const adoptions = new Map<string, string>();
+
+/**
+ * Refuses a second declaration of the same `adoptWebhookId` in one program, whatever the
+ * order of the resources (the provider refuses it too, for values known only at deploy time).
+ */
+function claimAdoption(name: string, id: pulumi.Input<string> | undefined): void {
+  if (typeof id !== "string" || id === "") return;
+  const other = adoptions.get(id);
+  if (other !== undefined && other !== name) {
+    throw new Error(
+      `RekkoWebhook ${name}: adoptWebhookId ${id} is already declared by RekkoWebhook ${other}; two resources holding one webhook delete it from under each other. Adopt it in one resource only.`,
+    );
+  }
+  adoptions.set(id, name);
 }

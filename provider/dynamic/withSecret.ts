@@ -18,6 +18,8 @@ export interface RekkoWebhookWithSecretArgs {
    * delivery across the rotation.
    */
   rotation?: number;
+  /** Replace the webhook once a refresh saw Rekko disable it (default true). See `RekkoWebhookArgs.replaceWhenDisabled`. */
+  replaceWhenDisabled?: pulumi.Input<boolean>;
 }
 
 /**
@@ -56,7 +58,16 @@ export class RekkoWebhookWithSecret extends pulumi.ComponentResource {
   constructor(name: string, args: RekkoWebhookWithSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rekko:index:RekkoWebhookWithSecret", name, {}, opts);
     const slots = secretSlots(this, `RekkoWebhookWithSecret ${name}`, name, args);
-    this.webhook = new RekkoWebhook(name, { url: args.url, events: args.events, secret: slots.current }, { parent: this });
+    this.webhook = new RekkoWebhook(
+      name,
+      {
+        url: args.url,
+        events: args.events,
+        secret: slots.current,
+        ...(args.replaceWhenDisabled !== undefined ? { replaceWhenDisabled: args.replaceWhenDisabled } : {}),
+      },
+      { parent: this },
+    );
     this.webhookId = this.webhook.webhookId;
     this.secret = slots.secret;
     this.nextSecret = slots.nextSecret;

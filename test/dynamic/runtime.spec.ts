@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { RekkoKeyMismatchError } from "../../provider/core/errors";
+import { keyFingerprint } from "../../provider/core/fingerprint";
 import { RateLimiter } from "../../provider/core/ratelimit";
 import * as rt from "../../provider/dynamic/runtime";
 import { RekkoEmulator } from "../../provider/testing";
@@ -100,6 +102,8 @@ describe("provider methods against the emulator", () => {
 
   it("refuses to adopt a missing webhook or one that differs, saying what differs", async () => {
     const existing = await rt.create(inputs);
+    // A new deployment: the webhook is held by no resource of it.
+    rt.configure({ apiKey: PRO, baseUrl: emu.url }, { sleep: async () => {}, limiter: new RateLimiter(100_000) });
     let e: Error | undefined;
     await rt.create({ ...inputs, adoptWebhookId: "wh-000000000000" }).catch((x: Error) => {
       e = x;
@@ -122,6 +126,97 @@ describe("provider methods against the emulator", () => {
     const res = await rt.update(id, { ...outs, __provider: "old" }, { ...inputs, __provider: "new" });
     expect(res.outs).to.deep.equal(outs);
     expect(api().length).to.equal(before);
+  });
+
+  it("create stores the key's fingerprint (never the key); read, diff, update and delete refuse another key, calling nothing", async () => {
+    const { id, outs } = await rt.create(inputs);
+    const props = outs as unknown as Record<string, unknown>;
+    expect(outs.keyFingerprint)
+      .to.equal(keyFingerprint(PRO))
+      .and.match(/^sha256:[0-9a-f]{16}$/);
+    expect(JSON.stringify(outs)).not.to.include(PRO.slice(7));
+    const other = "rk_pro_another_account_key_999";
+    rt.configure({ apiKey: other, baseUrl: emu.url }, { sleep: async () => {}, limiter: new RateLimiter(100_000) });
+    const before = api().length;
+    const refusals = [
+      await rt.read(id, props).catch((e: Error) => e),
+      await rt.diff(id, props, { ...inputs }).catch((e: Error) => e),
+      await rt.update(id, props, { ...inputs }).catch((e: Error) => e),
+      await rt.delete(id, props).catch((e: Error) => e),
+    ];
+    for (const e of refusals) {
+      expect(e).to.be.instanceOf(RekkoKeyMismatchError);
+      expect((e as Error).message)
+        .to.include(`fingerprint is ${keyFingerprint(PRO)}`)
+        .and.include(`has fingerprint ${keyFingerprint(other)}`)
+        .and.not.include(other);
+    }
+    expect(api().length, "refused before any call").to.equal(before);
+    expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([id]);
+  });
+
+  it("state from before fingerprints takes the key's on read and update, but only when the key's list shows the webhook", async () => {
+    const { id, outs } = await rt.create(inputs);
+    const { keyFingerprint: _fp, ...legacy } = outs as unknown as Record<string, unknown>;
+    const read = await rt.read(id, legacy);
+    expect(read.props?.keyFingerprint).to.equal(keyFingerprint(PRO));
+    const updated = await rt.update(id, { ...legacy, __provider: "old" }, { ...inputs, __provider: "new" });
+    expect(updated.outs.keyFingerprint).to.equal(keyFingerprint(PRO));
+    rt.configure({ apiKey: PRO, baseUrl: emu.url }, { sleep: async () => {}, limiter: new RateLimiter(100_000) });
+    const unseen = await rt.update("wh-000000000000", { ...legacy, webhookId: "wh-000000000000" }, { ...inputs });
+    expect(unseen.outs, "not in this key's list: no fingerprint is guessed").not.to.have.property("keyFingerprint");
+    await rt.delete(id, legacy);
+    expect(emu.webhooks()).to.deep.equal([]);
+  });
+
+  it("diff replaces a webhook the last refresh saw disabled, with a warning; replaceWhenDisabled: false keeps it, still warning", async () => {
+    const { id, outs } = await rt.create(inputs);
+    const disabled = { ...(outs as unknown as Record<string, unknown>), enabled: false, failureCount: 5 };
+    const warnings: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => warnings.push(String(chunk)) > 0) as typeof process.stderr.write;
+    let replaced: Awaited<ReturnType<typeof rt.diff>>;
+    let kept: Awaited<ReturnType<typeof rt.diff>>;
+    try {
+      replaced = await rt.diff(id, disabled, { ...inputs });
+      kept = await rt.diff(id, disabled, { ...inputs, replaceWhenDisabled: false });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(replaced).to.deep.equal({ changes: true, replaces: ["enabled"], deleteBeforeReplace: false });
+    expect(kept).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(warnings).to.have.length(2);
+    expect(warnings[0]).to.match(
+      new RegExp(`^warning: Rekko webhook ${id} is disabled: .* after 5 consecutive failed deliveries.*replaces it`),
+    );
+    expect(warnings[1]).to.include("replaceWhenDisabled is false, so it stays disabled");
+    expect(await rt.diff(id, outs as unknown as Record<string, unknown>, { ...inputs })).to.include({ changes: false });
+    const bad = await rt.check({}, { ...inputs, replaceWhenDisabled: "no" });
+    expect(bad.failures.map((f) => f.property)).to.include("replaceWhenDisabled");
+  });
+
+  it("refuses a second adoption of a webhook a resource of the deployment holds; a replaced adopted resource registers anew", async () => {
+    const outside = await rt.create(inputs);
+    rt.configure({ apiKey: PRO, baseUrl: emu.url }, { sleep: async () => {}, limiter: new RateLimiter(100_000) });
+    const results = await Promise.allSettled([
+      rt.create({ ...inputs, adoptWebhookId: outside.id }),
+      rt.create({ ...inputs, adoptWebhookId: outside.id }),
+    ]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(String(refused.reason.message)).to.include(
+      `adoptWebhookId ${outside.id}: another resource of this deployment already holds`,
+    );
+    expect(emu.webhooks()).to.have.length(1);
+    const adopted = results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<
+      Awaited<ReturnType<typeof rt.create>>
+    >;
+    const changed = { ...inputs, events: ["whale_alert"], adoptWebhookId: outside.id };
+    const plan = await rt.diff(outside.id, adopted.value.outs as unknown as Record<string, unknown>, changed);
+    expect(plan.replaces).to.deep.equal(["events"]);
+    const replacement = await rt.create(changed);
+    expect(replacement.id, "the replacement registers a new webhook").not.to.equal(outside.id);
+    expect(emu.webhooks()).to.have.length(2);
   });
 
   it("create fails with one clear message when no key is set", async () => {

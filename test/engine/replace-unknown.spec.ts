@@ -1,7 +1,6 @@
-import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { openProject, resources, type TestProject } from "../support/engine";
+import { resources, type TestProject, webhooksProject } from "../support/engine";
 
 const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 const HOOK_SECRET = "replace-unknown-signing-secret-";
@@ -34,12 +33,7 @@ describe("engine: a create whose answer is lost during a replacement keeps the n
 
   before(async () => {
     emu = await RekkoEmulator.start();
-    project = await openProject(join(__dirname, "projects", "webhooks"), {}, {}, { name: "replace-unknown" });
-    await project.stack.setAllConfig({
-      "rekko:apiKey": { value: emu.apiKey, secret: true },
-      "rekko:baseUrl": { value: emu.url },
-      hookSecret: { value: HOOK_SECRET, secret: true },
-    });
+    project = await webhooksProject(emu, { hookSecret: { value: HOOK_SECRET, secret: true } });
     await setHooks([
       { ...own, secretSuffix: "1" },
       { ...gen, rotation: 0 },

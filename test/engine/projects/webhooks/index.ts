@@ -19,6 +19,9 @@ interface Hook {
   /** Declare a RekkoWebhookWithSecret (generated secret) at this rotation instead of a RekkoWebhook. */
   withSecret?: boolean;
   rotation?: number;
+  replaceWhenDisabled?: boolean;
+  /** Pass adoptWebhookId as an Output (known only at deploy time), not a plain string. */
+  adoptLate?: boolean;
 }
 
 const config = new pulumi.Config();
@@ -33,6 +36,7 @@ for (const h of hooks) {
       url: h.url,
       events: h.events,
       ...(h.rotation !== undefined ? { rotation: h.rotation } : {}),
+      ...(h.replaceWhenDisabled !== undefined ? { replaceWhenDisabled: h.replaceWhenDisabled } : {}),
     }).webhook;
     continue;
   }
@@ -44,7 +48,8 @@ for (const h of hooks) {
     url: h.secretUrl && secretUrl ? secretUrl : h.urlEnv ? (process.env[h.urlEnv] ?? "") : h.url,
     events: h.events,
     ...(secret !== undefined ? { secret } : {}),
-    ...(h.adoptWebhookId ? { adoptWebhookId: h.adoptWebhookId } : {}),
+    ...(h.adoptWebhookId ? { adoptWebhookId: h.adoptLate ? pulumi.output(h.adoptWebhookId) : h.adoptWebhookId } : {}),
+    ...(h.replaceWhenDisabled !== undefined ? { replaceWhenDisabled: h.replaceWhenDisabled } : {}),
   });
 }
 
