@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { linkPlugin, openProject, type TestProject } from "../support/engine";
+import { nativeProject, type TestProject } from "../support/engine";
 
 describe("native provider: bad input from YAML is refused at preview, with the fix", function () {
   this.timeout(600_000);
@@ -12,13 +12,8 @@ describe("native provider: bad input from YAML is refused at preview, with the f
 
   before(async () => {
     emu = await RekkoEmulator.start();
-    project = await openProject(join(__dirname, "projects", "yaml-bad"), { REKKO_API_KEY: "" }, {}, { name: "native-bad" });
-    linkPlugin(project.dir);
+    project = await nativeProject(join(__dirname, "projects", "yaml-bad"), emu, "native-bad");
     base = readFileSync(join(project.dir, "Pulumi.yaml"), "utf8");
-    await project.stack.setAllConfig({
-      "rekko:apiKey": { value: emu.apiKey, secret: true },
-      "rekko:baseUrl": { value: emu.url },
-    });
   });
   after(async () => {
     await project?.destroyAndRemove();

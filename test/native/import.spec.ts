@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, linkPlugin, openProject, pulumiCli, resources, type TestProject } from "../support/engine";
+import { exportText, nativeProject, pulumiCli, resources, type TestProject } from "../support/engine";
 
 const WEBHOOK = "rekko:index:Webhook";
 const OUTSIDE_SECRET = "registered-outside-secret-98765";
@@ -24,17 +24,7 @@ describe("native provider: pulumi import of a webhook registered outside (YAML)"
 
   before(async () => {
     emu = await RekkoEmulator.start();
-    project = await openProject(
-      join(__dirname, "projects", "yaml-import"),
-      { REKKO_API_KEY: "", REKKO_BASE_URL: "" },
-      {},
-      { name: "native-import" },
-    );
-    linkPlugin(project.dir);
-    await project.stack.setAllConfig({
-      "rekko:apiKey": { value: emu.apiKey, secret: true },
-      "rekko:baseUrl": { value: emu.url },
-    });
+    project = await nativeProject(join(__dirname, "projects", "yaml-import"), emu, "native-import");
     const made = await fetch(`${emu.url}/v1/webhooks`, {
       method: "POST",
       headers: { authorization: `Bearer ${emu.apiKey}`, "content-type": "application/json" },

@@ -1,12 +1,10 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, linkPlugin, openProject, resources, stateBytes, type TestProject } from "../support/engine";
+import { exportText, nativeProject, resources, stateBytes, type TestProject } from "../support/engine";
 
 const WEBHOOK = "rekko:index:Webhook";
 const OTHER_KEY = "rk_pro_native_second_account_key_b2b2";
-/** Nothing from the test runner's environment: the keys come from stack config and the provider resource only. */
-const NO_ENV = { REKKO_API_KEY: "", REKKO_BASE_URL: "", REKKO_MAX_REQUESTS_PER_MINUTE: "" };
 
 describe("native provider: YAML program (official YAML host, real CLI, emulator)", function () {
   this.timeout(600_000);
@@ -24,11 +22,7 @@ describe("native provider: YAML program (official YAML host, real CLI, emulator)
 
   before(async () => {
     emu = await RekkoEmulator.start({ apiKeys: [`rk_pro_native_first_account_key_${Date.now()}`, OTHER_KEY] });
-    project = await openProject(join(__dirname, "projects", "yaml"), NO_ENV, {}, { name: "native-yaml" });
-    linkPlugin(project.dir);
-    await project.stack.setAllConfig({
-      "rekko:apiKey": { value: emu.apiKey, secret: true },
-      "rekko:baseUrl": { value: emu.url },
+    project = await nativeProject(join(__dirname, "projects", "yaml"), emu, "native-yaml", {
       emulatorUrl: { value: emu.url },
       otherKey: { value: OTHER_KEY, secret: true },
     });

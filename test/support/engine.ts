@@ -192,3 +192,27 @@ export function stateBytes(exported: string, type: string): number[] {
   const deployment = (JSON.parse(exported) as { deployment: { resources?: { type: string }[] } }).deployment;
   return (deployment.resources ?? []).filter((r) => r.type === type).map((r) => Buffer.byteLength(JSON.stringify(r)));
 }
+
+/**
+ * A project of the native provider against an emulator: `source` opened as {@link openProject}
+ * does, the plugin linked in ({@link linkPlugin}), `rekko:apiKey` (secret) and `rekko:baseUrl`
+ * set, then `config`; nothing from the environment (`REKKO_*` blank).
+ */
+export async function nativeProject(
+  source: string,
+  emu: { apiKey: string; url: string },
+  name: string,
+  config: ConfigMap = {},
+  files: Record<string, string> = {},
+): Promise<TestProject> {
+  const project = await openProject(source, { REKKO_API_KEY: "", REKKO_BASE_URL: "", REKKO_MAX_REQUESTS_PER_MINUTE: "" }, files, {
+    name,
+  });
+  linkPlugin(project.dir);
+  await project.stack.setAllConfig({
+    "rekko:apiKey": { value: emu.apiKey, secret: true },
+    "rekko:baseUrl": { value: emu.url },
+    ...config,
+  });
+  return project;
+}
