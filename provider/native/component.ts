@@ -15,7 +15,7 @@ class NativeWebhook extends pulumi.CustomResource {
 
   constructor(
     name: string,
-    args: { url: unknown; events: unknown; secret: pulumi.Input<string> },
+    args: { url: unknown; events: unknown; secret: pulumi.Input<string>; replaceWhenDisabled?: unknown },
     opts: pulumi.CustomResourceOptions,
   ) {
     const props = { ...args, webhookId: undefined, enabled: undefined, failureCount: undefined, createdAt: undefined };
@@ -43,7 +43,11 @@ class WebhookWithSecret extends pulumi.ComponentResource {
       secretLength: count(name, "secretLength", inputs.secretLength),
       rotation: count(name, "rotation", inputs.rotation),
     });
-    const webhook = new NativeWebhook(name, { url: inputs.url, events: inputs.events, secret: slots.current }, { parent: this });
+    const webhook = new NativeWebhook(
+      name,
+      { url: inputs.url, events: inputs.events, secret: slots.current, replaceWhenDisabled: inputs.replaceWhenDisabled },
+      { parent: this },
+    );
     this.state = {
       webhookId: webhook.webhookId,
       secret: slots.secret,

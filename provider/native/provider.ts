@@ -4,7 +4,6 @@
  * rules, client, errors and messages as the dynamic `RekkoWebhook`). The gRPC framing lives in
  * server.ts; the component in component.ts.
  */
-import { replacedFields } from "../core/diff";
 import { RekkoConfigError } from "../core/errors";
 import { EVENT_TYPES, isEventType } from "../core/events";
 import { type WebhookOutputs, WebhookSession } from "../core/session";
@@ -106,16 +105,20 @@ export class RekkoNativeProvider {
     return { inputs: hide(inputs, SECRET_INPUTS), failures: engineCheckFailures(failures) };
   }
 
-  /** Diff: the core replace rules, create-before-delete; the import rule above. */
+  /**
+   * Diff: the core session's diff (replace rules, create-before-delete, the key check, a
+   * disabled webhook), then the import rule above; warnings go to stderr, which the engine
+   * shows among the diagnostics, as the dynamic provider's do.
+   */
   diff(type: string, id: string, olds: Props, news: Props): DiffAnswer {
     if (type !== WEBHOOK) throw unknownType(type);
     const before = revealProps(olds);
     const after = revealProps(news);
-    this.session.hold(id);
+    const plan = this.session.diff(id, before, after, isUnknown);
     const problem = importedSecretProblem(before, after, id);
     if (problem) throw new RekkoConfigError(problem);
-    const replaces = replacedFields(before, after, isUnknown);
-    return { changes: replaces.length > 0, replaces };
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+    return { changes: plan.replaces.length > 0, replaces: plan.replaces };
   }
 
   /** Create: one POST (after the session's one list, the core's guard for an unanswered create). */
@@ -126,6 +129,7 @@ export class RekkoNativeProvider {
       url: plain.url as string,
       events: plain.events as string[],
       ...(typeof plain.secret === "string" && plain.secret !== "" ? { secret: plain.secret } : {}),
+      ...(typeof plain.replaceWhenDisabled === "boolean" ? { replaceWhenDisabled: plain.replaceWhenDisabled } : {}),
     });
     return { id, outs: hide({ ...outs }, SECRET_INPUTS) };
   }
@@ -144,17 +148,16 @@ export class RekkoNativeProvider {
     return { id: found.id, props: hide(outs, SECRET_INPUTS), inputs: hide({ ...found.inputs }, SECRET_INPUTS) };
   }
 
-  /** Update: never needed (every change replaces); keeps the outputs. */
-  update(type: string, id: string, olds: Props): Props {
+  /** Update: no API call (every change replaces); keeps the outputs, as the core session does. */
+  async update(type: string, id: string, olds: Props): Promise<Props> {
     if (type !== WEBHOOK) throw unknownType(type);
-    this.session.hold(id);
-    return olds;
+    return hide(await this.session.update(id, revealProps(olds)), SECRET_INPUTS);
   }
 
   /** Delete: DELETE; already gone is success. */
-  async delete(type: string, id: string): Promise<void> {
+  async delete(type: string, id: string, props: Props): Promise<void> {
     if (type !== WEBHOOK) throw unknownType(type);
-    await this.session.delete(id);
+    await this.session.delete(id, revealProps(props));
   }
 
   /** Invoke `rekko:index:getWebhooks`: one list call, filtered by url and event. */

@@ -109,13 +109,13 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       if (found.inputs) resp.setInputs(toStruct(found.inputs));
       return resp;
     }),
-    update: unary((req: provproto.UpdateRequest) =>
+    update: unary(async (req: provproto.UpdateRequest) =>
       new provproto.UpdateResponse().setProperties(
-        toStruct(provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()))),
+        toStruct(await provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()))),
       ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {
-      await provider.delete(typeOf(req.getUrn()), req.getId());
+      await provider.delete(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()));
       return new emptyproto.Empty();
     }),
     invoke: unary(async (req: provproto.InvokeRequest) => {

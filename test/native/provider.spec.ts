@@ -67,7 +67,7 @@ describe("native provider methods against the emulator", () => {
     expect(outs.secret).to.deep.equal(secret(SECRET));
     expect(reveal(outs)).to.include({ webhookId: id, url: inputs.url, enabled: true, failureCount: 0 });
     expect(emu.webhooks()[0]?.secret).to.equal(SECRET);
-    await p.delete(WEBHOOK, id);
+    await p.delete(WEBHOOK, id, outs);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.not.include(id);
     expect(emu.webhooks()).to.have.length(1);
   });
@@ -127,6 +127,22 @@ describe("native provider methods against the emulator", () => {
     } finally {
       if (saved !== undefined) process.env.REKKO_API_KEY = saved;
     }
+  });
+
+  it("the core's key fingerprint: stored at create, and another key is refused before any API call", async () => {
+    const { id, outs } = await p.create(WEBHOOK, inputs);
+    expect(outs.keyFingerprint).to.match(/^sha256:[0-9a-f]{16}$/);
+    const other = new RekkoNativeProvider();
+    other.configure({ apiKey: secret("rk_pro_another_account_key_5555"), baseUrl: emu.url });
+    const before = api().length;
+    expect(() => other.diff(WEBHOOK, id, outs, inputs)).to.throw(/fingerprint is sha256:[0-9a-f]{16}, but the configured key/);
+    let refused = "";
+    await other.delete(WEBHOOK, id, outs).catch((e: Error) => {
+      refused = e.message;
+    });
+    expect(refused).to.match(/registered with the API key whose fingerprint/);
+    expect(api().length, "no API call").to.equal(before);
+    expect(emu.webhooks().map((w) => w.webhook_id)).to.include(id);
   });
 
   it("getWebhooks: one list, filtered by url and event; a bad event is named with the fix", async () => {
