@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { RekkoClient } from "../../provider";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
-import { openProject, resources, type TestProject } from "../support/engine";
+import { apiCalls, openProject, resources, type TestProject } from "../support/engine";
 
 /**
  * `adoptWebhookId` through the real CLI (README, "Adopting an existing webhook"): a webhook
@@ -18,12 +18,7 @@ describe("engine: adopting a webhook registered outside the stack (real CLI)", f
   let legacyId = "";
   const printed: string[] = [];
   const out = (o: string) => printed.push(o);
-  const calls = () =>
-    emu
-      .requests()
-      .slice(mark)
-      .filter((r) => r.path.startsWith("/v1/"))
-      .map((r) => `${r.method} ${r.path.replace(/wh-[0-9a-f]+/, "{id}")}`);
+  const calls = () => apiCalls(emu, mark);
   const legacy = { url: "http://127.0.0.1:9/legacy", events: ["whale_alert", "price_shift"] };
 
   before(async () => {

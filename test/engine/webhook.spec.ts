@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, openProject, resources, type TestProject, webhooksProject } from "../support/engine";
+import { apiCalls, exportText, openProject, resources, type TestProject, webhooksProject } from "../support/engine";
 
 const TYPE = WEBHOOK_RESOURCE_TYPE;
 const HOOK_SECRET = "engine-test-signing-secret-";
@@ -12,12 +12,7 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
   let emu: RekkoEmulator;
   let project: TestProject;
   let mark = 0;
-  const apiSince = () =>
-    emu
-      .requests()
-      .slice(mark)
-      .filter((r) => r.path.startsWith("/v1/"));
-  const calls = () => apiSince().map((r) => `${r.method} ${r.path.replace(/wh-[0-9a-f]+/, "{id}")}`);
+  const calls = () => apiCalls(emu, mark);
   const setHooks = (hooks: unknown) => project.stack.setConfig("hooks", { value: JSON.stringify(hooks) });
   const out = (o: string) => project.printed.push(o);
   const hookA = { name: "a", url: "http://127.0.0.1:9/a", events: ["whale_alert", "price_shift"], secretSuffix: "a" };

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, nativeProject, pulumiCli, resources, type TestProject } from "../support/engine";
+import { apiCalls, exportText, nativeProject, pulumiCli, resources, type TestProject } from "../support/engine";
 
 const WEBHOOK = "rekko:index:Webhook";
 const OUTSIDE_SECRET = "registered-outside-secret-98765";
@@ -14,12 +14,7 @@ describe("native provider: pulumi import of a webhook registered outside (YAML)"
   let id = "";
   let program = "";
   let mark = 0;
-  const calls = () =>
-    emu
-      .requests()
-      .slice(mark)
-      .filter((r) => r.path.startsWith("/v1/"))
-      .map((r) => `${r.method} ${r.path.replace(/wh-[0-9a-f]+/, "{id}")}`);
+  const calls = () => apiCalls(emu, mark);
   const out = (o: string) => project.printed.push(o);
 
   before(async () => {

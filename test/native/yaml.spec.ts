@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, nativeProject, resources, stateBytes, type TestProject } from "../support/engine";
+import { apiCalls, apiRequests, exportText, nativeProject, resources, stateBytes, type TestProject } from "../support/engine";
 
 const WEBHOOK = "rekko:index:Webhook";
 const OTHER_KEY = "rk_pro_native_second_account_key_b2b2";
@@ -11,12 +11,8 @@ describe("native provider: YAML program (official YAML host, real CLI, emulator)
   let emu: RekkoEmulator;
   let project: TestProject;
   let mark = 0;
-  const api = () =>
-    emu
-      .requests()
-      .slice(mark)
-      .filter((r) => r.path.startsWith("/v1/"));
-  const calls = () => api().map((r) => `${r.method} ${r.path.replace(/wh-[0-9a-f]+/, "{id}")}`);
+  const api = () => apiRequests(emu, mark);
+  const calls = () => apiCalls(emu, mark);
   const out = (o: string) => project.printed.push(o);
   const mainMask = () => emu.webhooks().find((w) => w.url.endsWith("/paired"))?.key;
 

@@ -4,7 +4,22 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 
+import type { LoggedRequest } from "../../provider/testing";
+
 const execFileAsync = promisify(execFile);
+
+/** The emulator's API requests (the `/v1/` surface, not its control surface) from log index `since` on. */
+export function apiRequests(emu: { requests(): LoggedRequest[] }, since = 0): LoggedRequest[] {
+  return emu
+    .requests()
+    .slice(since)
+    .filter((r) => r.path.startsWith("/v1/"));
+}
+
+/** {@link apiRequests} as `METHOD /path` lines, webhook ids written `{id}`. */
+export function apiCalls(emu: { requests(): LoggedRequest[] }, since = 0): string[] {
+  return apiRequests(emu, since).map((r) => `${r.method} ${r.path.replace(/wh-[0-9a-f]+/, "{id}")}`);
+}
 
 /** The repository root. */
 export const ROOT = resolve(__dirname, "..", "..");
