@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
+import * as rootExport from "../../provider";
 import { RekkoClient, RekkoResponseError } from "../../provider";
 import { RateLimiter } from "../../provider/core/ratelimit";
 
@@ -42,4 +43,14 @@ describe("answers the client cannot read (ERR_REKKO_RESPONSE)", () => {
       }
     });
   }
+});
+
+describe("the root export (docs/API.md)", () => {
+  it("does not carry the response-reading internals", () => {
+    const root = rootExport as Record<string, unknown>;
+    for (const name of ["errorFromResponse", "validationFields", "isQuotaResponse"]) {
+      expect(root[name], name).to.equal(undefined);
+    }
+    expect(root.RekkoResponseError).to.equal(RekkoResponseError);
+  });
 });
