@@ -23,6 +23,9 @@ if (( node_major < 22 )); then
   exit 1
 fi
 
+# An interrupted `npm pack` leaves the packed manifest and PulumiPlugin.yaml; put them back.
+node scripts/pack.js after
+
 step "building the package (tsc)"
 bash scripts/build.sh
 

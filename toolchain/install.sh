@@ -96,8 +96,9 @@ build_langhost() {
 }
 
 build_yaml() {
-  # With the pulumi pkg/sdk versions pulumi-yaml itself requires: it does not compile against
-  # the CLI's (their plugin API moved), and the proxy serves no newer pulumi-yaml.
+  # With the pulumi pkg/sdk versions pulumi-yaml itself requires (its plugin API need not match
+  # the CLI's). v1.38.1 is the first served here that implements Link, which
+  # `pulumi package add` calls; the module proxy lists only older versions but serves this one.
   say "building pulumi-language-yaml v$YAML_VERSION (github.com/pulumi/pulumi-yaml; first time: several minutes)"
   wrapper_build yaml "$cache/src/yaml-v$YAML_VERSION" "$1" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
     "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" "" "github.com/pulumi/pulumi-yaml v$YAML_VERSION"

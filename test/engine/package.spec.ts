@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -6,7 +6,7 @@ import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automa
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
 import { webBundle } from "../support/bundle";
-import { engineEnv, ROOT, toolchainDir } from "../support/engine";
+import { apiCalls, engineEnv, ROOT, toolchainDir } from "../support/engine";
 
 /**
  * The type token as users' states hold it, spelled out on purpose: the one test that pins the
@@ -50,6 +50,7 @@ describe("the packed package, installed into a fresh project outside the source 
   let emu: RekkoEmulator;
   let stack: Stack;
   let files: string[] = [];
+  let tarball = "";
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "rekko-consumer-"));
@@ -61,7 +62,7 @@ describe("the packed package, installed into a fresh project outside the source 
       }),
     ) as { filename: string; files: { path: string }[] }[];
     files = packed[0]?.files.map((f) => f.path) ?? [];
-    const tarball = join(dir, packed[0]?.filename ?? "");
+    tarball = join(dir, packed[0]?.filename ?? "");
     const project = join(dir, "app");
     execFileSync("mkdir", ["-p", project]);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -160,12 +161,22 @@ describe("the packed package, installed into a fresh project outside the source 
       "dist/esm/package.json",
       "dist/esm/receiver/index.web.js",
       "dist/provider/native/main.js",
+      "dist/provider/entry.js",
       "provider/native/schema.json",
+      "PulumiPlugin.yaml",
     ]);
     const wanted =
-      /^(package\.json|README\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts)|dist\/esm\/(package\.json|.*\.js)|provider\/native\/schema\.json)$/;
+      /^(package\.json|README\.md|LICENSE|PulumiPlugin\.yaml|dist\/provider\/.*\.(js|d\.ts)|dist\/esm\/(package\.json|.*\.js)|provider\/native\/schema\.json)$/;
     const unwanted = files.filter((f) => !wanted.test(f));
     expect(unwanted).to.deep.equal([]);
+    // The packed manifest: `npm install` inside the package directory (which Pulumi's Node.js host
+    // runs before starting its PulumiPlugin.yaml plugin) installs the dependencies only.
+    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" })) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).to.not.have.any.keys("devDependencies", "scripts");
+    expect(manifest).to.include({ main: "dist/provider/entry.js" });
   });
 
   it("installs the rekko plugin as node_modules/.bin/pulumi-resource-rekko, which serves the package schema", () => {
@@ -245,5 +256,91 @@ describe("the packed package, installed into a fresh project outside the source 
     ).to.deep.equal(["GET /v1/webhooks"]);
     await stack.destroy();
     expect(emu.webhooks()).to.deep.equal([]);
+  });
+  it("pulumi package add ./node_modules/pulumi-rekko: a YAML project (official YAML host) records the package and runs its Webhook through the plugin that PulumiPlugin.yaml declares", async () => {
+    const yaml = join(dir, "yaml");
+    execFileSync("mkdir", ["-p", yaml, join(dir, "yaml-state")]);
+    // What a YAML user does: npm install pulumi-rekko, then pulumi package add.
+    writeFileSync(
+      join(yaml, "package.json"),
+      JSON.stringify({ name: "rekko-yaml", private: true, dependencies: { "pulumi-rekko": `file:${tarball}` } }),
+    );
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: yaml,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter) },
+    });
+    const program = [
+      "resources:",
+      "  hook:",
+      "    type: rekko:Webhook",
+      "    properties:",
+      "      url: http://127.0.0.1:9/yaml-package",
+      "      events: [whale_alert]",
+      "      secret: yaml-package-secret-0123456789",
+      "outputs:",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a YAML interpolation, not a template
+      "  hookId: ${hook.webhookId}",
+      "",
+    ].join("\n");
+    writeFileSync(join(yaml, "Pulumi.yaml"), `name: rekko-yaml\nruntime: yaml\n${program}`);
+    // No other way to the plugin: no ambient plugins, and none named rekko in the plugin cache.
+    const env = {
+      ...process.env,
+      ...engineEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }),
+    };
+    const cli = (args: string[]) =>
+      execFileSync(join(toolchainDir(), "pulumi"), [...args, "--non-interactive"], {
+        cwd: yaml,
+        encoding: "utf8",
+        env,
+        stdio: "pipe",
+      });
+    const schema = JSON.parse(cli(["package", "get-schema", "./node_modules/pulumi-rekko"])) as { name: string };
+    expect(schema.name, "the rekko provider, not a component provider inferred from the exports").to.equal("rekko");
+    const added = spawnSync(join(toolchainDir(), "pulumi"), ["package", "add", "./node_modules/pulumi-rekko"], {
+      cwd: yaml,
+      encoding: "utf8",
+      env,
+    });
+    expect(added.status, added.stderr).to.equal(0);
+    expect(added.stderr).to.include("Added package Rekko AI");
+    const project = readFileSync(join(yaml, "Pulumi.yaml"), "utf8");
+    expect(project).to.include("packages:\n  rekko: ./node_modules/pulumi-rekko\n");
+    expect(project).to.not.include("plugins:");
+
+    const pulumiCommand = await PulumiCommand.get({ root: dirname(toolchainDir()) });
+    const yamlStack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "dev", workDir: yaml },
+      {
+        pulumiCommand,
+        envVars: engineEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }),
+      },
+    );
+    await yamlStack.setAllConfig({ "rekko:apiKey": { value: emu.apiKey, secret: true }, "rekko:baseUrl": { value: emu.url } });
+    let mark = emu.requests().length;
+    const calls = () => apiCalls(emu, mark);
+    const preview = await yamlStack.preview();
+    expect(preview.changeSummary.create).to.equal(2);
+    expect(calls()).to.deep.equal([]);
+    const up = await yamlStack.up();
+    expect(calls()).to.deep.equal(["GET /v1/webhooks", "POST /v1/webhooks"]);
+    const hook = emu.webhooks().find((w) => w.webhook_id === up.outputs.hookId?.value);
+    expect(hook?.url).to.equal("http://127.0.0.1:9/yaml-package");
+    mark = emu.requests().length;
+    const again = await yamlStack.up();
+    expect(again.summary.resourceChanges).to.deep.equal({ same: 2 });
+    expect(calls()).to.deep.equal([]);
+    await yamlStack.destroy();
+    expect(calls()).to.deep.equal(["DELETE /v1/webhooks/{id}"]);
+    expect(emu.webhooks()).to.deep.equal([]);
+
+    // Without the packages entry the engine finds no rekko plugin: the entry is what provided it.
+    writeFileSync(join(yaml, "Pulumi.yaml"), `name: rekko-yaml\nruntime: yaml\n${program}`);
+    const failed = await yamlStack.preview().then(
+      () => "",
+      (e: unknown) => String(e),
+    );
+    expect(failed).to.include("Could not automatically download and install resource plugin 'pulumi-resource-rekko'");
   });
 });

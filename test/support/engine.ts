@@ -202,10 +202,15 @@ export async function webhooksProject(emu: { apiKey: string; url: string }, conf
   return project;
 }
 
-/** Bytes of each resource of `type` in a `pulumi stack export` text (its JSON entry, compact). */
-export function stateBytes(exported: string, type: string): number[] {
-  const deployment = (JSON.parse(exported) as { deployment: { resources?: { type: string }[] } }).deployment;
-  return (deployment.resources ?? []).filter((r) => r.type === type).map((r) => Buffer.byteLength(JSON.stringify(r)));
+/**
+ * Bytes of each resource of `type` in a `pulumi stack export` text (its JSON entry, compact),
+ * without the `omit` fields.
+ */
+export function stateBytes(exported: string, type: string, omit: string[] = []): number[] {
+  const deployment = (JSON.parse(exported) as { deployment: { resources?: Record<string, unknown>[] } }).deployment;
+  return (deployment.resources ?? [])
+    .filter((r) => r.type === type)
+    .map((r) => Buffer.byteLength(JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !omit.includes(k))))));
 }
 
 /**

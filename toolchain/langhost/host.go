@@ -26,6 +26,9 @@ import (
 const (
 	// Module that bootstraps a Pulumi Node.js program; resolved from the program directory.
 	runModule = "@pulumi/pulumi/cmd/run"
+	// Module that bootstraps a plugin written in Node.js (a directory with a PulumiPlugin.yaml
+	// saying `runtime: nodejs`); resolved from the plugin directory.
+	runPluginModule = "@pulumi/pulumi/cmd/run-plugin"
 	// Exit code used by the run script when it has already reported the error to the user.
 	exitAlreadyReported = 32
 )
@@ -340,6 +343,71 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return &pulumirpc.RunResponse{
 		Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err),
 	}, nil
+}
+
+// ---- RunPlugin ----
+
+// RunPlugin starts a plugin written in Node.js the way Pulumi's own Node.js host does:
+// `node <@pulumi/pulumi/cmd/run-plugin> [nodeargs] <plugin dir> <engine args>` in the engine's
+// working directory, with the engine's environment, its output streamed back over the RPC.
+// The run-plugin script `require`s the plugin directory (its package.json `main`).
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	if req.GetKind() == "analyzer" {
+		return errors.New("policy packs are not supported by this language host")
+	}
+	ctx := server.Context()
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	info := req.GetInfo()
+	dir := programDir(info, req.GetPwd())
+	opts, err := parseOptions(info.GetOptions())
+	if err != nil {
+		return err
+	}
+	nodeArgs, err := splitArgs(opts.nodeargs)
+	if err != nil {
+		return err
+	}
+	nodeBin, err := findNode()
+	if err != nil {
+		return err
+	}
+	runPath := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
+	if runPath == "" {
+		runPath = runPluginModule
+	}
+	if runPath, err = resolveModule(ctx, nodeBin, dir, runPath); err != nil {
+		return err
+	}
+
+	args := append([]string{runPath}, nodeArgs...)
+	args = append(args, dir)
+	args = append(args, req.GetArgs()...)
+	env := req.GetEnv()
+	if opts.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if opts.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
+	}
+
+	cmd := exec.CommandContext(ctx, nodeBin, args...)
+	cmd.Dir = req.GetPwd()
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	logging.V(5).Infof("launching plugin %s %s", nodeBin, strings.Join(args, " "))
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("Program exited with non-zero exit code: %d", exitErr.ExitCode())
+		}
+		return fmt.Errorf("Problem executing plugin program (could not run language executor): %w", err)
+	}
+	return closer.Close()
 }
 
 // ---- dependencies ----
