@@ -2,8 +2,9 @@
 # Installs the Pulumi toolchain this project needs, builds what is missing from Go modules,
 # caches it outside the repo keyed by version, and prints the directory holding `pulumi`,
 # `pulumi-language-nodejs`, `pulumi-resource-pulumi-nodejs`, `pulumi-language-yaml` (the
-# official YAML host) and `pulumi-rekko-sdkgen` / `pulumi-rekko-sdkgen-dotnet` (SDK generators
-# over pkg/v3's codegen, from toolchain/sdkgen*) as its LAST line. Progress goes to stderr.
+# official YAML host), `pulumi-language-go` (our minimal Go host, from toolchain/langhost-go)
+# and `pulumi-rekko-sdkgen` / `pulumi-rekko-sdkgen-dotnet` (SDK generators over pkg/v3's
+# codegen, from toolchain/sdkgen*) as its LAST line. Progress goes to stderr.
 #   Cache: ${PULUMI_REKKO_CACHE:-$HOME/.cache/pulumi-rekko}/toolchain
 #   PULUMI_REKKO_NO_AMBIENT=1 ignores a pulumi found on PATH.
 set -euo pipefail
@@ -104,18 +105,18 @@ build_yaml() {
     "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" "" "github.com/pulumi/pulumi-yaml v$YAML_VERSION"
 }
 
-# Builds a Go program of toolchain/ (its own module, go.mod pinned to PIN) into the cache, keyed
-# by the hash of its sources, and links it into $bin.
+# Builds a Go program of toolchain/ (its own module, its go.mod requiring PIN, "module version")
+# into the cache, keyed by the hash of its sources, with the given ldflags, and links it into $bin.
 build_tool() {
-  local dir="$1" name="$2" pin="$3"
-  grep -q "github.com/pulumi/pulumi/pkg/v3 v$pin\$" "$here/$dir/go.mod" \
-    || die "toolchain/$dir/go.mod must require github.com/pulumi/pulumi/pkg/v3 v$pin (toolchain/versions.env)"
+  local dir="$1" name="$2" pin="$3" ldflags="${4:-}"
+  grep -q "$pin\$" "$here/$dir/go.mod" \
+    || die "toolchain/$dir/go.mod must require $pin (toolchain/versions.env)"
   local out="$cache/$dir-$(hash_dir "$here/$dir")/$name"
   if [[ ! -x "$out" ]]; then
     need_go
-    say "building $name (toolchain/$dir, pulumi pkg v$pin)"
+    say "building $name (toolchain/$dir, ${pin#github.com/pulumi/pulumi/})"
     mkdir -p "$(dirname "$out")"
-    (cd "$here/$dir" && go build -v -trimpath -o "$out.tmp" .) 2>&1 | gobuild_progress "$name"
+    (cd "$here/$dir" && go build -v -trimpath -ldflags "$ldflags" -o "$out.tmp" .) 2>&1 | gobuild_progress "$name"
     [[ -x "$out.tmp" ]] || die "building $name failed (see above)"
     mv "$out.tmp" "$out"
   fi
@@ -142,8 +143,12 @@ else
     build_yaml "$yaml_cache"
   fi
   [[ "$bin/pulumi-language-yaml" -ef "$yaml_cache" ]] || ln -f "$yaml_cache" "$bin/pulumi-language-yaml" 2>/dev/null || cp "$yaml_cache" "$bin/pulumi-language-yaml"
-  build_tool sdkgen pulumi-rekko-sdkgen "$PULUMI_VERSION"
-  build_tool sdkgen-dotnet pulumi-rekko-sdkgen-dotnet "$DOTNET_CODEGEN_PULUMI_VERSION"
+  # Our own Go host: the official one (github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3) is
+  # not served by the Go module proxy here.
+  build_tool langhost-go pulumi-language-go "github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+  build_tool sdkgen pulumi-rekko-sdkgen "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION"
+  build_tool sdkgen-dotnet pulumi-rekko-sdkgen-dotnet "github.com/pulumi/pulumi/pkg/v3 v$DOTNET_CODEGEN_PULUMI_VERSION"
   got="$("$bin/pulumi" version)"
   [[ "$got" == "v$PULUMI_VERSION" ]] || die "built pulumi reports version '$got', expected v$PULUMI_VERSION"
 fi

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+
+	mu            sync.Mutex
+	engineAddress string
+
+	cancelCtx  context.Context
+	cancelFunc context.CancelFunc
+}
+
+func newHost(engineAddress string) *host {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &host{engineAddress: engineAddress, cancelCtx: ctx, cancelFunc: cancel}
+}
+
+func (h *host) engine() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.engineAddress
+}
+
+// Handshake records the engine address (the engine calls it only when attaching to a running host).
+func (h *host) Handshake(ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	if req.GetEngineAddress() != "" {
+		h.mu.Lock()
+		h.engineAddress = req.GetEngineAddress()
+		h.mu.Unlock()
+	}
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+}
+
+// Cancel stops a running program (SIGINT, then a kill after 10 s).
+func (h *host) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
+	h.cancelFunc()
+	return &emptypb.Empty{}, nil
+}
+
+// ---- plugins ----
+
+// GetRequiredPackages and GetRequiredPlugins report nothing: the official host reads the
+// pulumi-plugin.json of every module in go.mod; here the project names its plugins in
+// Pulumi.yaml (`plugins: providers` or `packages`).
+func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GetRequiredPlugins(ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+// ---- Run ----
+
+func programDir(info *pulumirpc.ProgramInfo, fallback string) string {
+	if d := info.GetProgramDirectory(); d != "" {
+		return d
+	}
+	if fallback != "" {
+		return fallback
+	}
+	wd, _ := os.Getwd()
+	return wd
+}
+
+// checkOptions refuses every Pulumi.yaml `runtime.options` entry: the official host's `binary`
+// and `buildTarget` are not implemented here, and silently ignoring them would run another program.
+func checkOptions(s *structpb.Struct) error {
+	var names []string
+	for k := range s.GetFields() {
+		names = append(names, k)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	return fmt.Errorf("runtime option %s is not supported by this Go language host "+
+		"(pulumi-rekko toolchain/langhost-go); remove it from Pulumi.yaml", strings.Join(names, ", "))
+}
+
+// programEnv is base with the variables the Go SDK reads its RunInfo from (sdk/v3/go/pulumi,
+// run.go: getEnvInfo). Inherited values of those names are dropped first, and so is
+// PULUMI_PLUGINS, which would make the program print its plugins and exit.
+func programEnv(base []string, req *pulumirpc.RunRequest, engineAddress string) ([]string, error) {
+	cfg := req.GetConfig()
+	if cfg == nil {
+		cfg = map[string]string{}
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("failed to serialize configuration: %w", err)
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return nil, fmt.Errorf("failed to serialize secret keys: %w", err)
+	}
+	set := []struct{ key, value string }{
+		{pulumi.EnvOrganization, req.GetOrganization()},
+		{pulumi.EnvProject, req.GetProject()},
+		{pulumi.EnvPulumiRootDirectory, req.GetInfo().GetRootDirectory()},
+		{pulumi.EnvStack, req.GetStack()},
+		{pulumi.EnvConfig, string(cfgJSON)},
+		{pulumi.EnvConfigSecretKeys, string(secretJSON)},
+		{pulumi.EnvDryRun, strconv.FormatBool(req.GetDryRun())},
+		{pulumi.EnvParallel, strconv.Itoa(int(req.GetParallel()))},
+		{pulumi.EnvMonitor, req.GetMonitorAddress()},
+		{pulumi.EnvEngine, engineAddress},
+	}
+	drop := map[string]bool{"PULUMI_PLUGINS": true}
+	for _, s := range set {
+		drop[s.key] = true
+	}
+	env := make([]string, 0, len(base)+len(set))
+	for _, kv := range base {
+		if k, _, _ := strings.Cut(kv, "="); !drop[k] {
+			env = append(env, kv)
+		}
+	}
+	for _, s := range set {
+		if s.value != "" {
+			env = append(env, s.key+"="+s.value)
+		}
+	}
+	return env, nil
+}
+
+// buildProgram runs `go build` in dir (the program's package) into a new temporary directory and
+// returns the binary's path. A failed build returns the compiler's output.
+func buildProgram(ctx context.Context, gobin, dir string) (string, error) {
+	if matches, _ := filepath.Glob(filepath.Join(dir, "*.go")); len(matches) == 0 {
+		return "", fmt.Errorf("no Go files in %s to build", dir)
+	}
+	tmp, err := os.MkdirTemp("", "pulumi-go-")
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(tmp, "program")
+	cmd := exec.CommandContext(ctx, gobin, "build", "-o", out, ".")
+	cmd.Dir = dir
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	logging.V(5).Infof("building the program in %s: %s build -o %s .", dir, gobin, out)
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		_ = os.RemoveAll(tmp)
+		return "", fmt.Errorf("go build in %s failed (%v):\n%s", dir, err, strings.TrimSpace(output.String()))
+	}
+	logging.V(5).Infof("built the program in %s", time.Since(start))
+	return out, nil
+}
+
+// runResult turns how the program ended into the engine's answer, as the official host does:
+// exit 0 succeeds; constant.ExitStatusLoggedError (32, what pulumi.Run exits with after logging
+// the error to the engine) bails without another message; any other end is an error.
+func runResult(err error) *pulumirpc.RunResponse {
+	if err == nil {
+		return &pulumirpc.RunResponse{}
+	}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program: %v", err)}
+	}
+	switch code := exitErr.ExitCode(); code {
+	case constant.ExitStatusLoggedError:
+		return &pulumirpc.RunResponse{Bail: true}
+	case -1:
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("program exited unexpectedly: %v", exitErr)}
+	default:
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("program exited with non-zero exit code: %d", code)}
+	}
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	dir := programDir(info, req.GetPwd())
+	if err := checkOptions(info.GetOptions()); err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not find go on the $PATH: %v", err)}, nil
+	}
+	env, err := programEnv(os.Environ(), req, h.engine())
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+
+	// Stop the build or the program if either the engine cancels us or the RPC itself goes away.
+	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
+	defer cmdCancel()
+	stopWatch := context.AfterFunc(ctx, cmdCancel)
+	defer stopWatch()
+
+	bin, err := buildProgram(cmdCtx, gobin, dir)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	defer os.RemoveAll(filepath.Dir(bin))
+
+	cmd := exec.CommandContext(cmdCtx, bin, req.GetArgs()...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Dir = req.GetPwd()
+	if cmd.Dir == "" {
+		cmd.Dir = dir
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	logging.V(5).Infof("launching %s in %s", bin, cmd.Dir)
+	err = cmd.Run()
+	_ = os.Stdout.Sync()
+	_ = os.Stderr.Sync()
+	return runResult(err), nil
+}
+
+// ---- dependencies ----
+
+// InstallDependencies runs `go mod tidy` in the program directory (what the official host runs
+// for `pulumi install`): it resolves the modules go.mod needs and writes go.sum.
+func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
+	server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("could not find go on the $PATH: %w", err)
+	}
+	dir := programDir(req.GetInfo(), req.GetDirectory()) //nolint:staticcheck // older engines
+	fmt.Fprintf(stdout, "Installing dependencies (go mod tidy)...\n\n")
+	cmd := exec.CommandContext(server.Context(), gobin, "mod", "tidy")
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go mod tidy in %s failed: %w", dir, err)
+	}
+	fmt.Fprintf(stdout, "Finished installing dependencies\n\n")
+	return closer.Close()
+}
+
+// ---- about / misc ----
+
+func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		return nil, fmt.Errorf("could not find go on the $PATH: %w", err)
+	}
+	resp := &pulumirpc.AboutResponse{Executable: gobin, Metadata: map[string]string{"host": "pulumi-rekko toolchain/langhost-go"}}
+	if out, err := exec.CommandContext(ctx, gobin, "env", "GOVERSION").Output(); err == nil {
+		resp.Version = strings.TrimPrefix(strings.TrimSpace(string(out)), "go")
+	}
+	return resp, nil
+}
+
+func (h *host) RuntimeOptionsPrompts(ctx context.Context, req *pulumirpc.RuntimeOptionsRequest,
+) (*pulumirpc.RuntimeOptionsResponse, error) {
+	return &pulumirpc.RuntimeOptionsResponse{}, nil
+}
