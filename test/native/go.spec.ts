@@ -1,0 +1,168 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "chai";
+import { RekkoEmulator } from "../../provider/testing";
+import {
+  apiCalls,
+  apiRequests,
+  engineEnv,
+  exportText,
+  nativeProject,
+  pulumiCli,
+  ROOT,
+  resources,
+  type TestProject,
+  toolchainDir,
+} from "../support/engine";
+
+const WEBHOOK = "rekko:index:Webhook";
+const HOOK_SECRET = "go-sdk-signing-secret-0123456789";
+
+/** Seconds since `start`, for the timings the spec prints. */
+const since = (start: number) => ((Date.now() - start) / 1000).toFixed(1);
+
+describe("native provider: a Go program on the generated Go SDK (toolchain Go host, real CLI, emulator)", function () {
+  this.timeout(600_000);
+  let emu: RekkoEmulator;
+  let project: TestProject;
+  let program = "";
+  let mark = 0;
+  const api = () => apiRequests(emu, mark);
+  const calls = () => apiCalls(emu, mark);
+  const out = (o: string) => project.printed.push(o);
+
+  before(async () => {
+    emu = await RekkoEmulator.start();
+    project = await nativeProject(join(__dirname, "projects", "go"), emu, "native-go", {
+      hookSecret: { value: HOOK_SECRET, secret: true },
+    });
+    program = readFileSync(join(project.dir, "main.go"), "utf8");
+    // The schema as the plugin serves it, and the Go SDK from it with pkg/v3's Go generator, as
+    // `pulumi package gen-sdk --language go` would write it; go.mod's `replace` points there.
+    const opts = { env: { ...process.env, ...engineEnv() }, stdio: "pipe" as const };
+    const schema = join(project.dir, "schema.json");
+    const plugin = join(project.dir, "node_modules", ".bin", "pulumi-resource-rekko");
+    writeFileSync(schema, execFileSync(join(toolchainDir(), "pulumi"), ["package", "get-schema", plugin], opts));
+    execFileSync(join(toolchainDir(), "pulumi-rekko-sdkgen"), [schema, join(project.dir, "sdk"), "go"], opts);
+    writeFileSync(
+      join(project.dir, "sdk", "go", "go.mod"),
+      "module github.com/pulumi-rekko/pulumi-rekko/sdk/go\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.276.0\n",
+    );
+    // `pulumi install` asks the Go host for the dependencies (`go mod tidy`, writing go.sum).
+    const start = Date.now();
+    const installed = await pulumiCli(project.stack, ["install"]);
+    expect(installed).to.include("Finished installing dependencies");
+    expect(existsSync(join(project.dir, "go.sum")), "go.sum written").to.equal(true);
+    console.log(`      pulumi install (go mod tidy): ${since(start)} s`);
+  });
+  after(async () => {
+    await project?.destroyAndRemove();
+    await emu?.stop();
+  });
+  beforeEach(() => {
+    mark = emu.requests().length;
+  });
+
+  it("preview builds the program and plans every resource with zero API calls", async () => {
+    const start = Date.now();
+    const preview = await project.stack.preview({ onOutput: out });
+    console.log(`      preview (go build, then the program): ${since(start)} s`);
+    // the stack, hook, paired (+3 passwords +1 webhook)
+    expect(preview.changeSummary.create).to.equal(7);
+    expect(calls()).to.deep.equal([]);
+  });
+
+  it("up: the core's list before any create, one POST per webhook; the lookup finds the hook", async () => {
+    const start = Date.now();
+    const up = await project.stack.up({ onOutput: out });
+    console.log(`      up: ${since(start)} s`);
+    expect(up.summary.result).to.equal("succeeded");
+    // The Go SDK registers its resources with the SDK's version (0.1.0), the component's inner
+    // Webhook is registered inside the plugin without one: two default rekko providers, so two
+    // sessions, each listing once before its first create; then the lookup's list.
+    const providers = (await resources(project.stack, "pulumi:providers:rekko")).map((r) => r.urn.split("::").pop());
+    expect(providers.sort()).to.deep.equal(["default", "default_0_1_0"]);
+    const seen = calls();
+    expect(seen[0], "a list before the first create").to.equal("GET /v1/webhooks");
+    expect(seen.filter((c) => c.startsWith("POST"))).to.deep.equal(["POST /v1/webhooks", "POST /v1/webhooks"]);
+    expect(
+      seen.filter((c) => c.startsWith("GET")),
+      "one list per provider session, and the lookup's",
+    ).to.have.length(3);
+    expect(seen).to.have.length(5);
+    const keys = new Set(api().map((r) => r.key));
+    expect([...keys], "every call with the key from stack config").to.deep.equal([`rk_pro_…${emu.apiKey.slice(-4)}`]);
+
+    const hookId = up.outputs.hookId?.value as string;
+    expect(hookId).to.match(/^wh-/);
+    expect(up.outputs.foundIds?.value, "getWebhooksOutput filtered by url and event").to.deep.equal([hookId]);
+    const hook = emu.webhooks().find((w) => w.webhook_id === hookId);
+    expect(hook?.secret, "the secret from stack config").to.equal(HOOK_SECRET);
+    expect(hook?.events.slice().sort()).to.deep.equal(["price_shift", "whale_alert"]);
+    const paired = emu.webhooks().find((w) => w.webhook_id === up.outputs.pairedId?.value);
+    expect(paired?.events).to.deep.equal(["analysis_complete"]);
+    expect(up.outputs.acceptedSecrets?.value).to.include(paired?.secret);
+    expect(up.outputs.acceptedSecrets?.secret).to.equal(true);
+    expect(emu.webhooks()).to.have.length(2);
+    expect(await resources(project.stack, WEBHOOK)).to.have.length(2);
+  });
+
+  it("a second up changes nothing and makes no POST or DELETE (only the lookup's list)", async () => {
+    const start = Date.now();
+    const up = await project.stack.up({ onOutput: out });
+    console.log(`      second up: ${since(start)} s`);
+    expect(up.summary.resourceChanges).to.deep.equal({ same: 7 });
+    expect(calls()).to.deep.equal(["GET /v1/webhooks"]);
+  });
+
+  it("keeps the key and every webhook secret out of the state and the CLI output", async () => {
+    const text = await exportText(project.stack);
+    const secrets = [...emu.webhooks().map((w) => w.secret), emu.apiKey].filter((s) => s !== "");
+    expect(secrets).to.have.length(3);
+    expect(secrets).to.include(HOOK_SECRET);
+    for (const secret of secrets) {
+      const at = text.indexOf(secret);
+      expect(at, `found in state: …${text.slice(Math.max(0, at - 200), at + 60)}…`).to.equal(-1);
+      expect(project.printed.join("")).not.to.include(secret);
+    }
+  });
+
+  it("destroy deletes both webhooks and leaves the emulator empty", async () => {
+    const destroy = await project.stack.destroy({ onOutput: out });
+    expect(destroy.summary.result).to.equal("succeeded");
+    expect(calls()).to.deep.equal(["DELETE /v1/webhooks/{id}", "DELETE /v1/webhooks/{id}"]);
+    expect(emu.webhooks()).to.deep.equal([]);
+  });
+
+  /** Previews `main.go` with `from` replaced by `to`; returns the error the preview fails with. */
+  const failing = async (from: string, to: string): Promise<string> => {
+    expect(program).to.include(from);
+    writeFileSync(join(project.dir, "main.go"), program.replace(from, to));
+    let message = "";
+    await project.stack.preview({ onOutput: out }).catch((e: Error) => {
+      message = e.message;
+    });
+    writeFileSync(join(project.dir, "main.go"), program);
+    expect(message, "preview must fail").to.not.equal("");
+    expect(calls()).to.deep.equal([]);
+    return message;
+  };
+
+  it("a misspelt event name (it compiles: EventType is a string) is refused at preview with the other languages' message", async () => {
+    const message = await failing('"price_shift"', 'rekko.EventType("whale_alrt")');
+    expect(message).to.include(
+      'events[1] is "whale_alrt", which is not a Rekko event type. Use one of: price_shift, whale_alert, analysis_complete.',
+    );
+  });
+
+  it("a program that does not compile fails the preview with the compiler's message", async () => {
+    const message = await failing("hook.WebhookId)", "hook.WebhookIdentifier)");
+    expect(message).to.match(/go build in .* failed/);
+    expect(message).to.include("hook.WebhookIdentifier undefined");
+  });
+
+  it("the Go host's own unit tests pass (go test in toolchain/langhost-go)", () => {
+    execFileSync("go", ["test", "./..."], { cwd: join(ROOT, "toolchain", "langhost-go"), stdio: "pipe" });
+  });
+});
