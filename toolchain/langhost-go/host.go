@@ -69,17 +69,105 @@ func (h *host) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, er
 
 // ---- plugins ----
 
-// GetRequiredPackages and GetRequiredPlugins report nothing: the official host reads the
-// pulumi-plugin.json of every module in go.mod; here the project names its plugins in
-// Pulumi.yaml (`plugins: providers` or `packages`).
+// GetRequiredPackages reports the Pulumi packages among the program's Go modules, as the official
+// host does: a module (or its replacement directory) holding a pulumi-plugin.json with
+// `"resource": true` at its root, in go/, go/*/ or */ is the package it names, at its version.
+// The engine then gives resources registered without a version (the ones a component's
+// provider registers inside construct) the same default provider as the SDK's own.
 func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+	dir := programDir(req.GetInfo(), "")
+	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-json", "all")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	out, err := cmd.Output()
+	if err != nil {
+		// Not a module (or not resolvable yet): no packages, as the official host answers.
+		logging.V(5).Infof("GetRequiredPackages: go list -m: %v", err)
+		return &pulumirpc.GetRequiredPackagesResponse{}, nil
+	}
+	return &pulumirpc.GetRequiredPackagesResponse{Packages: packagesOf(out)}, nil
 }
 
+type goModule struct {
+	Path    string
+	Version string
+	Dir     string
+	Main    bool
+	Replace *goModule
+}
+
+type pluginJSON struct {
+	Resource bool   `json:"resource"`
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	Server   string `json:"server"`
+}
+
+// packagesOf reads `go list -m -json all` output and returns the Pulumi packages in it.
+func packagesOf(listed []byte) []*pulumirpc.PackageDependency {
+	var found []*pulumirpc.PackageDependency
+	dec := json.NewDecoder(bytes.NewReader(listed))
+	for dec.More() {
+		var m goModule
+		if err := dec.Decode(&m); err != nil {
+			logging.V(5).Infof("GetRequiredPackages: %v", err)
+			break
+		}
+		dir := m.Dir
+		if m.Replace != nil && m.Replace.Dir != "" {
+			dir = m.Replace.Dir
+		}
+		if m.Main || dir == "" {
+			continue
+		}
+		p := readPluginJSON(dir)
+		if p == nil || !p.Resource || p.Name == "" {
+			continue
+		}
+		v := p.Version
+		if v == "" {
+			v = m.Version
+		}
+		found = append(found, &pulumirpc.PackageDependency{Name: p.Name, Version: v, Kind: "resource", Server: p.Server})
+	}
+	return found
+}
+
+func readPluginJSON(dir string) *pluginJSON {
+	paths := []string{filepath.Join(dir, "pulumi-plugin.json"), filepath.Join(dir, "go", "pulumi-plugin.json")}
+	for _, pattern := range []string{filepath.Join(dir, "go", "*", "pulumi-plugin.json"), filepath.Join(dir, "*", "pulumi-plugin.json")} {
+		if more, err := filepath.Glob(pattern); err == nil {
+			paths = append(paths, more...)
+		}
+	}
+	for _, path := range paths {
+		body, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		var p pluginJSON
+		if err := json.Unmarshal(body, &p); err != nil {
+			logging.V(5).Infof("GetRequiredPackages: %s: %v", path, err)
+			continue
+		}
+		return &p
+	}
+	return nil
+}
+
+// GetRequiredPlugins is the older form of GetRequiredPackages.
 func (h *host) GetRequiredPlugins(ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
 ) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+	pkgs, err := h.GetRequiredPackages(ctx, &pulumirpc.GetRequiredPackagesRequest{Info: req.GetInfo()})
+	if err != nil {
+		return nil, err
+	}
+	plugins := make([]*pulumirpc.PluginDependency, 0, len(pkgs.GetPackages()))
+	for _, p := range pkgs.GetPackages() {
+		plugins = append(plugins, &pulumirpc.PluginDependency{Name: p.GetName(), Version: p.GetVersion(), Kind: p.GetKind(), Server: p.GetServer()})
+	}
+	return &pulumirpc.GetRequiredPluginsResponse{Plugins: plugins}, nil
 }
 
 // ---- Run ----

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,5 +116,30 @@ func TestBuildProgram(t *testing.T) {
 	_, err = buildProgram(context.Background(), gobin, dir)
 	if err == nil || !strings.Contains(err.Error(), "undefined: undefinedThing") || !strings.Contains(err.Error(), "go build in "+dir) {
 		t.Errorf("broken program: %v", err)
+	}
+}
+
+func TestPackagesOf(t *testing.T) {
+	sdk := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(sdk, "rekko"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sdk, "rekko", "pulumi-plugin.json"),
+		[]byte(`{"resource": true, "name": "rekko", "version": "0.1.0"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notProvider := t.TempDir()
+	if err := os.WriteFile(filepath.Join(notProvider, "pulumi-plugin.json"), []byte(`{"resource": false, "name": "x"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	listed := fmt.Sprintf(`{"Path": "example.com/app", "Main": true, "Dir": %q}
+{"Path": "github.com/pulumi-rekko/pulumi-rekko/sdk/go", "Version": "v0.0.0", "Replace": {"Path": "./sdk/go", "Dir": %q}}
+{"Path": "example.com/notprovider", "Version": "v1.2.3", "Dir": %q}
+{"Path": "example.com/plain", "Version": "v1.0.0", "Dir": %q}
+{"Path": "example.com/absent", "Version": "v1.0.0"}
+`, sdk, sdk, notProvider, t.TempDir())
+	got := packagesOf([]byte(listed))
+	if len(got) != 1 || got[0].GetName() != "rekko" || got[0].GetVersion() != "0.1.0" || got[0].GetKind() != "resource" {
+		t.Fatalf("packagesOf = %v; want the one rekko 0.1.0 package", got)
 	}
 }
