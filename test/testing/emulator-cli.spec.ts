@@ -7,8 +7,13 @@ import { call } from "../support/http";
 
 const CLI = join(__dirname, "..", "..", "provider", "cli", "emulator.ts");
 
+/** Emulators started by a test and not yet exited: killed after each test, so a failure cannot leave one running. */
+const running = new Set<ChildProcess>();
+
 function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let text = "";
   child.stdout?.on("data", (d: Buffer) => {
     text += d.toString();
@@ -30,6 +35,10 @@ async function waitFor(output: () => string, pattern: RegExp): Promise<RegExpExe
 }
 
 describe("rekko-emulator command", () => {
+  afterEach(() => {
+    for (const child of running) child.kill("SIGKILL");
+  });
+
   it("prints its listening line and key, serves, and stops cleanly on SIGTERM and SIGINT", async () => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       const emu = start(["--port", "0"]);
@@ -48,8 +57,9 @@ describe("rekko-emulator command", () => {
   it("accepts the keys and rate limit it is given", async () => {
     const emu = start(["--port", "0", "--api-key", "rk_pro_cli_test_key_1", "--rate-limit", "1"]);
     const [, url = ""] = await waitFor(emu.output, /listening on (\S+)\n/);
+    // The lines may arrive in separate reads: wait for the last one before looking at the rest.
+    await waitFor(emu.output, /control token: rk_emuctl_\S+\n/);
     expect(emu.output()).not.to.include("api key:");
-    expect(emu.output()).to.match(/control token: rk_emuctl_/);
     expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_cli_test_key_1" })).status).to.equal(200);
     expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_cli_test_key_1" })).status).to.equal(429);
     emu.child.kill("SIGTERM");
