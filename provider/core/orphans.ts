@@ -20,6 +20,13 @@ export type StateInput = string | Record<string, unknown>;
 /** A webhook create the engine started and never recorded (a `pending_operations` entry of type `creating`). */
 export interface PendingCreate {
   urn: string;
+  /**
+   * The webhook's id, when the create had already been answered when the state was last saved.
+   * The engine keeps the resource it is creating by reference, so a checkpoint that another
+   * step's write saves after the answer carries the id although the create is still pending.
+   * `pulumi refresh --clear-pending-creates` drops that record with the rest.
+   */
+  id?: string;
   /** The declared url, when it is in the state in clear (not a secret). */
   url?: string;
   /** The declared events, when they are in the state in clear. */
@@ -28,7 +35,10 @@ export interface PendingCreate {
 
 /** What one or more states say about webhooks. */
 export interface StateWebhooks {
-  /** Webhook ids the states hold: resource ids, and ids of any pending operation. */
+  /**
+   * Webhook ids the states hold: resource ids, and ids of pending operations other than creates
+   * (a pending create's id, see {@link PendingCreate.id}, is held only until the recovery drops it).
+   */
   ids: Set<string>;
   /** The `RekkoWebhook` resources: urn, id, declared url and events (when in clear). */
   resources: { urn: string; id: string; url?: string; events?: string[] }[];
@@ -152,19 +162,27 @@ export function webhooksInState(state: StateInput | readonly StateInput[]): Stat
     for (const op of pending) {
       const r = isObject(op) && isObject(op.resource) ? op.resource : undefined;
       if (!r || r.type !== WEBHOOK_RESOURCE_TYPE) continue;
-      // Whatever the operation, an id the state mentions is never treated as unmanaged.
       const id = plainString(r.id);
-      if (id) result.ids.add(id);
-      if (op.type !== "creating") continue;
+      if (op.type !== "creating") {
+        // An update, delete or read in flight: its id stays managed.
+        if (id) result.ids.add(id);
+        continue;
+      }
       const inputs = isObject(r.inputs) ? r.inputs : {};
       result.pendingCreates.push({
         urn: String(r.urn ?? ""),
+        ...(id ? { id } : {}),
         ...(plainString(inputs.url) ? { url: plainString(inputs.url) } : {}),
         ...(plainStrings(inputs.events) ? { events: plainStrings(inputs.events) } : {}),
       });
     }
   });
   return result;
+}
+
+/** A pending create that knows its webhook's id matches that webhook only; otherwise by url and events. */
+function matchesPending(p: PendingCreate, w: WebhookInfo): boolean {
+  return p.id !== undefined ? p.id === w.webhook_id : p.url === w.url && sameEvents(p.events, w.events);
 }
 
 function sameEvents(a: readonly string[] | undefined, b: readonly string[]): boolean {
@@ -205,7 +223,7 @@ async function find(
     .map(
       (w): UnmanagedWebhook => ({
         ...w,
-        pendingCreates: state.pendingCreates.filter((p) => p.url === w.url && sameEvents(p.events, w.events)).map((p) => p.urn),
+        pendingCreates: state.pendingCreates.filter((p) => matchesPending(p, w)).map((p) => p.urn),
         duplicateOf: state.resources.filter((r) => r.url === w.url && sameEvents(r.events, w.events)).map((r) => r.urn),
       }),
     );

@@ -21,7 +21,7 @@ const urn = (name: string) => `urn:pulumi:dev::p::${WEBHOOK_RESOURCE_TYPE}::${na
 /** A `pulumi stack export` with these webhook resources and pending creates. */
 function exported(
   resources: { name: string; id: string; url: string; events: string[] }[],
-  pending: { name: string; url: string; events: string[] }[] = [],
+  pending: { name: string; url: string; events: string[]; id?: string; type?: string }[] = [],
 ) {
   return JSON.stringify({
     version: 3,
@@ -48,8 +48,13 @@ function exported(
         })),
       ],
       pending_operations: pending.map((p) => ({
-        resource: { urn: urn(p.name), type: WEBHOOK_RESOURCE_TYPE, inputs: { url: p.url, events: p.events } },
-        type: "creating",
+        resource: {
+          urn: urn(p.name),
+          type: WEBHOOK_RESOURCE_TYPE,
+          inputs: { url: p.url, events: p.events },
+          ...(p.id ? { id: p.id } : {}),
+        },
+        type: p.type ?? "creating",
       })),
     },
   });
@@ -123,6 +128,30 @@ describe("orphans: webhooks registered with the API but held by no stack", () =>
         .slice(before)
         .map((r) => `${r.method} ${r.path}`),
     ).to.deep.equal(["GET /v1/webhooks"]);
+  });
+
+  it("lists the webhook of a pending create whose id the state already holds (the record recovery drops), but keeps an update's", async () => {
+    // The engine keeps the resource it is creating by reference: a checkpoint saved by another
+    // step after the API answered carries the id while the create is still pending. After a
+    // SIGKILL, `pulumi refresh --clear-pending-creates` drops that record and the id with it.
+    const [a, b, c, dup] = ids;
+    const state = exported(
+      [{ name: "a", id: a ?? "", ...hook(0) }],
+      [
+        { name: "c", id: c ?? "", ...hook(2) },
+        { name: "b", id: b ?? "", ...hook(1), type: "updating" },
+      ],
+    );
+    const parsed = webhooksInState(state);
+    expect([...parsed.ids]).to.have.members([a, b]);
+    expect(parsed.pendingCreates).to.deep.equal([{ urn: urn("c"), id: c, ...{ url: hook(2).url, events: hook(2).events } }]);
+    const found = await findUnmanagedWebhooks({ state, ...opts() });
+    expect(found.managed.map((w) => w.webhook_id)).to.have.members([a, b]);
+    expect(found.unmanaged.map((w) => w.webhook_id)).to.have.members([c, dup]);
+    expect(found.unmanaged.find((w) => w.webhook_id === c)?.pendingCreates, "matched by its id").to.deep.equal([urn("c")]);
+    expect(found.unmanaged.find((w) => w.webhook_id === dup)?.pendingCreates, "same url and events, another id").to.deep.equal(
+      [],
+    );
   });
 
   it("takes every stack's export and a url prefix into account", async () => {

@@ -7,17 +7,17 @@ import { interruptSuite } from "./suites/engine";
  * behind get 5 s instead of 30 s to finish their in-flight creates (400 ms each) before they
  * are killed. Full size: `npm run reliability -- --suite interrupt`.
  *
- * `npm test` runs the SIGINT case. The SIGKILL case runs with RELIABILITY_SIGKILL=1: in one run
- * of 17 it ended with one duplicate webhook (the orphans tool listed none of the one
- * orphan the suite counted before the recovery), a failure not yet explained
- * (docs/RELIABILITY.md, suite 3), which would make `npm test` fail at random.
+ * `npm test` runs both cases. The SIGKILL case once ended with a duplicate webhook: a pending
+ * create whose resource already carried the webhook's id (the engine keeps that resource by
+ * reference, so a checkpoint saved by the other create in flight can hold it) was skipped by the
+ * orphans tool, and `refresh --clear-pending-creates` then dropped the only record. The tool now
+ * lists such a webhook as matching its pending create (docs/RELIABILITY.md, suite 3).
  */
 describe("reliability: interrupted up and the documented recovery (reduced)", function () {
   this.timeout(900_000);
 
   for (const signal of ["SIGINT", "SIGKILL"] as const) {
-    const run = signal === "SIGINT" || process.env.RELIABILITY_SIGKILL === "1" ? it : it.skip;
-    run(`${signal} during up: the documented recovery ends with exactly the declared webhooks, none orphaned`, async () => {
+    it(`${signal} during up: the documented recovery ends with exactly the declared webhooks, none orphaned`, async () => {
       const report = await interruptSuite({ hooks: 6, signal, lingerMs: 5_000, parallel: 2 });
       for (const line of report.lines) console.log(`      ${line}`);
       expect(report.problems).to.deep.equal([]);
