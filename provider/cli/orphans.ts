@@ -31,7 +31,7 @@ class UsageError extends Error {}
 
 function describe(w: UnmanagedWebhook): string {
   const notes = [
-    ...w.pendingCreates.map((urn) => `same url/events as the interrupted create of ${urn}`),
+    ...w.pendingCreates.map((urn) => `from the interrupted create of ${urn}`),
     ...w.duplicateOf.map((urn) => `duplicate of managed ${urn}`),
   ];
   return `  ${w.webhook_id}  ${w.url}  [${w.events.join(", ")}]  created ${w.created_at || "?"}${notes.length ? `  (${notes.join("; ")})` : ""}`;

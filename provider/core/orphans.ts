@@ -48,7 +48,10 @@ export interface StateWebhooks {
 
 /** A registered webhook that no state holds, with what is known about where it came from. */
 export interface UnmanagedWebhook extends WebhookInfo {
-  /** URNs of pending creates (interrupted deployment) declared with the same url and events. */
+  /**
+   * URNs of pending creates (interrupted deployment) it comes from: the one holding its id, or,
+   * for creates that hold none, those declared with the same url and events.
+   */
   pendingCreates: string[];
   /** URNs of managed resources declared with the same url and events: this one is then a duplicate. */
   duplicateOf: string[];
