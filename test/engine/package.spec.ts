@@ -308,6 +308,11 @@ describe("the packed package, installed into a fresh project outside the source 
     const project = readFileSync(join(yaml, "Pulumi.yaml"), "utf8");
     expect(project).to.include("packages:\n  rekko: ./node_modules/pulumi-rekko\n");
     expect(project).to.not.include("plugins:");
+    // `pulumi install` with the entry: succeeds. (The CLI also prints "Detected that … exited
+    // prematurely": it closes the plugin without the cancel request that marks a clean
+    // shutdown; the preview and up below run on the same install.)
+    const installed = spawnSync(join(toolchainDir(), "pulumi"), ["install"], { cwd: yaml, encoding: "utf8", env });
+    expect(installed.status, installed.stderr).to.equal(0);
 
     const pulumiCommand = await PulumiCommand.get({ root: dirname(toolchainDir()) });
     const yamlStack = await LocalWorkspace.createOrSelectStack(
