@@ -285,24 +285,14 @@ describe("the packed package, installed into a fresh project outside the source 
     ].join("\n");
     writeFileSync(join(yaml, "Pulumi.yaml"), `name: rekko-yaml\nruntime: yaml\n${program}`);
     // No other way to the plugin: no ambient plugins, and none named rekko in the plugin cache.
-    const env = {
-      ...process.env,
-      ...engineEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }),
-    };
+    const yamlEnv = engineEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" });
     const cli = (args: string[]) =>
-      execFileSync(join(toolchainDir(), "pulumi"), [...args, "--non-interactive"], {
-        cwd: yaml,
-        encoding: "utf8",
-        env,
-        stdio: "pipe",
-      });
-    const schema = JSON.parse(cli(["package", "get-schema", "./node_modules/pulumi-rekko"])) as { name: string };
+      spawnSync(join(toolchainDir(), "pulumi"), args, { cwd: yaml, encoding: "utf8", env: { ...process.env, ...yamlEnv } });
+    const printed = cli(["package", "get-schema", "./node_modules/pulumi-rekko"]);
+    expect(printed.status, printed.stderr).to.equal(0);
+    const schema = JSON.parse(printed.stdout) as { name: string };
     expect(schema.name, "the rekko provider, not a component provider inferred from the exports").to.equal("rekko");
-    const added = spawnSync(join(toolchainDir(), "pulumi"), ["package", "add", "./node_modules/pulumi-rekko"], {
-      cwd: yaml,
-      encoding: "utf8",
-      env,
-    });
+    const added = cli(["package", "add", "./node_modules/pulumi-rekko"]);
     expect(added.status, added.stderr).to.equal(0);
     expect(added.stderr).to.include("Added package Rekko AI");
     const project = readFileSync(join(yaml, "Pulumi.yaml"), "utf8");
@@ -311,16 +301,13 @@ describe("the packed package, installed into a fresh project outside the source 
     // `pulumi install` with the entry: succeeds. (The CLI also prints "Detected that … exited
     // prematurely": it closes the plugin without the cancel request that marks a clean
     // shutdown; the preview and up below run on the same install.)
-    const installed = spawnSync(join(toolchainDir(), "pulumi"), ["install"], { cwd: yaml, encoding: "utf8", env });
+    const installed = cli(["install"]);
     expect(installed.status, installed.stderr).to.equal(0);
 
     const pulumiCommand = await PulumiCommand.get({ root: dirname(toolchainDir()) });
     const yamlStack = await LocalWorkspace.createOrSelectStack(
       { stackName: "dev", workDir: yaml },
-      {
-        pulumiCommand,
-        envVars: engineEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }),
-      },
+      { pulumiCommand, envVars: yamlEnv },
     );
     await yamlStack.setAllConfig({ "rekko:apiKey": { value: emu.apiKey, secret: true }, "rekko:baseUrl": { value: emu.url } });
     let mark = emu.requests().length;

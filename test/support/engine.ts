@@ -3,6 +3,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlink
 import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
 
 import type { LoggedRequest } from "../../provider/testing";
 
@@ -200,6 +201,16 @@ export async function webhooksProject(emu: { apiKey: string; url: string }, conf
     ...config,
   });
   return project;
+}
+
+/** Fails naming the place when any of `secrets` is in the exported state or in what the CLI printed. */
+export function expectNoneIn(exported: string, printed: readonly string[], secrets: readonly string[]): void {
+  const output = printed.join("");
+  for (const secret of secrets) {
+    const at = exported.indexOf(secret);
+    expect(at, `found in state: …${exported.slice(Math.max(0, at - 200), at + 60)}…`).to.equal(-1);
+    expect(output).not.to.include(secret);
+  }
 }
 
 /**

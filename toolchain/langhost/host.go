@@ -132,6 +132,17 @@ func parseOptions(s *structpb.Struct) (nodeOptions, error) {
 	return opts, nil
 }
 
+// withTypeScriptEnv adds what the run scripts read of the TypeScript options to env.
+func (opts nodeOptions) withTypeScriptEnv(env []string) []string {
+	if opts.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if opts.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
+	}
+	return env
+}
+
 // splitArgs splits a command line the way a POSIX shell would for simple cases: whitespace
 // separates words, single quotes are literal, double quotes allow backslash escapes.
 func splitArgs(s string) ([]string, error) {
@@ -293,15 +304,9 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("failed to serialize secret keys: %v", err)}, nil
 	}
 
-	env := append(os.Environ(),
+	env := opts.withTypeScriptEnv(append(os.Environ(),
 		"PULUMI_CONFIG="+string(cfgJSON),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
-	if opts.typescript {
-		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
-	}
-	if opts.tsconfig != "" {
-		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
-	}
+		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON)))
 
 	// Stop the program if either the engine cancels us or the RPC itself goes away.
 	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
@@ -387,13 +392,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	args := append([]string{runPath}, nodeArgs...)
 	args = append(args, dir)
 	args = append(args, req.GetArgs()...)
-	env := req.GetEnv()
-	if opts.typescript {
-		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
-	}
-	if opts.tsconfig != "" {
-		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
-	}
+	env := opts.withTypeScriptEnv(req.GetEnv())
 
 	cmd := exec.CommandContext(ctx, nodeBin, args...)
 	cmd.Dir = req.GetPwd()
