@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -157,6 +157,16 @@ describe("native provider: a Go program on the generated Go SDK (toolchain Go ho
     const message = await failing("hook.WebhookId)", "hook.WebhookIdentifier)");
     expect(message).to.match(/go build in .* failed/);
     expect(message).to.include("hook.WebhookIdentifier undefined");
+  });
+
+  it("pulumi install with plugins: providers tries to install the SDK's rekko 0.1.0 package and fails (why the spec runs go mod tidy)", () => {
+    const r = spawnSync(join(toolchainDir(), "pulumi"), ["install", "--non-interactive"], {
+      cwd: project.dir,
+      encoding: "utf8",
+      env: { ...process.env, ...project.stack.workspace.envVars },
+    });
+    expect(r.status).to.not.equal(0);
+    expect(`${r.stdout}${r.stderr}`).to.match(/rekko-0\.1\.0|pulumi-resource-rekko-v0\.1\.0/);
   });
 
   it("the Go host's own unit tests pass (go test in toolchain/langhost-go)", () => {
