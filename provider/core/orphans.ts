@@ -10,9 +10,10 @@
 import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
 import { RekkoConfigError } from "./errors";
 import { missingKeyError, resolveSettings } from "./settings";
+import { DYNAMIC_WEBHOOK } from "./types";
 
 /** The type token of {@link RekkoWebhook} resources in a Pulumi state. */
-export const WEBHOOK_RESOURCE_TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
+export const WEBHOOK_RESOURCE_TYPE = DYNAMIC_WEBHOOK;
 
 /** A state: the text of `pulumi stack export`, or its parsed JSON (export, bare deployment or checkpoint file). */
 export type StateInput = string | Record<string, unknown>;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { RekkoEventType } from "../core/events";
+import { DYNAMIC_WEBHOOK_WITH_SECRET } from "../core/types";
 import { RekkoWebhook } from "./webhook";
 
 /** Arguments of {@link RekkoWebhookWithSecret}. */
@@ -56,7 +57,7 @@ export class RekkoWebhookWithSecret extends pulumi.ComponentResource {
   public readonly webhook: RekkoWebhook;
 
   constructor(name: string, args: RekkoWebhookWithSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rekko:index:RekkoWebhookWithSecret", name, {}, opts);
+    super(DYNAMIC_WEBHOOK_WITH_SECRET, name, {}, opts);
     const slots = secretSlots(this, `RekkoWebhookWithSecret ${name}`, name, args);
     this.webhook = new RekkoWebhook(
       name,

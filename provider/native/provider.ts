@@ -8,18 +8,23 @@ import { RekkoConfigError } from "../core/errors";
 import { EVENT_TYPES, isEventType } from "../core/events";
 import { type WebhookOutputs, WebhookSession } from "../core/session";
 import { missingKeyError, type RawSettings, resolveSettings } from "../core/settings";
+import {
+  NATIVE_GET_WEBHOOKS as GET_WEBHOOKS,
+  NATIVE_WEBHOOK as WEBHOOK,
+  NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET,
+} from "../core/types";
 import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../dynamic/checkFailures";
 import { hide, isUnknown, revealProps } from "./protocol";
 
 type Props = Record<string, unknown>;
 
-/** The type token of the webhook resource. */
-export const WEBHOOK = "rekko:index:Webhook";
-/** The type token of the component. */
-export const WEBHOOK_WITH_SECRET = "rekko:index:WebhookWithSecret";
-/** The token of the lookup function. */
-export const GET_WEBHOOKS = "rekko:index:getWebhooks";
+/** The type tokens of the webhook resource and the component, and the lookup's token (core/types). */
+export {
+  NATIVE_GET_WEBHOOKS as GET_WEBHOOKS,
+  NATIVE_WEBHOOK as WEBHOOK,
+  NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET,
+} from "../core/types";
 
 /** Provider configuration keys, as in the schema's `config.variables`. */
 const CONFIG_KEYS = ["apiKey", "baseUrl", "maxRequestsPerMinute"] as const;
