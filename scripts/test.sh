@@ -10,5 +10,13 @@ npx tsc -p tsconfig.json
 step "lint and format check (biome)"
 npx biome check .
 
-step "tests (mocha)"
-npx mocha "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/native/**/*.spec.ts" "test/receiver/**/*.spec.ts" "test/testing/**/*.spec.ts" "test/scripts/**/*.spec.ts" "test/reliability/**/*.spec.ts" "test/engine/**/*.spec.ts" "$@"
+# Spec files run in parallel worker processes (each file in one worker; workers take the next
+# file as they finish). Most engine specs wait on the CLI, the engine and their plugins as much
+# as they compute, so more workers than cores pays: REKKO_TEST_JOBS (default 3) sets how many.
+# The engine-level files come first, so that the long ones do not start last.
+jobs="${REKKO_TEST_JOBS:-3}"
+step "tests (mocha, $jobs spec files at a time)"
+npx mocha --parallel --jobs "$jobs" \
+  "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/reliability/**/*.spec.ts" \
+  "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/receiver/**/*.spec.ts" "test/testing/**/*.spec.ts" \
+  "test/scripts/**/*.spec.ts" "$@"

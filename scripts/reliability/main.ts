@@ -11,16 +11,27 @@
  * limit a minute, 120), --rate-client (suite 2's second run: the provider's own limit raised to
  * this, default 600), --interrupt-hooks (suite 3, 30), --runs (suite 4 cases per property,
  * 10000), --seed (suite 4, random by default), --debug-hooks (suite 5, 3), --upgrade-hooks
- * (suite 6, 5), --upgrade-from (suite 6, HEAD~1). The same names as RELIABILITY_* environment
+ * (suite 6, 5), --upgrade-from (suite 6, HEAD~1), --kill-runs (suite 3's SIGKILL case repeated, 50)
+ * and --kill-hooks (its webhooks, 12). The same names as RELIABILITY_* environment
  * variables (RELIABILITY_HOOKS=…) work too.
+ *
+ * The model-based test (scripts/reliability/model.ts): --steps (default 500), --seed (the first
+ * sequence's; sequence k runs on seed + k), --faces (dynamic,native), --max-commands (per
+ * sequence, 8), --skip-known (leave out the actions that fail today), --shrink-minutes (the time a
+ * failing sequence may spend shrinking, 20). It ends with the line
+ * `model: N steps, K sequences, V invariant violations (seed S)`, each violation shrunk:
+ *
+ *   npm run reliability -- --suite model --steps 500 --seed 42
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { FaceName } from "../rig/faces";
 import { fuzzAll, fuzzLine } from "./fuzz";
+import { runModel } from "./model";
 import { debugLeakSuite, faultsSuite, interruptSuite, rateLimitSuite, type SuiteReport, upgradeSuite } from "./suites";
 
-const SUITES = ["faults", "rate", "interrupt", "fuzz", "debug", "upgrade"] as const;
+const SUITES = ["faults", "rate", "interrupt", "fuzz", "debug", "upgrade", "model"] as const;
 type Suite = (typeof SUITES)[number];
 const ROOT = join(__dirname, "..", "..");
 const DOC = join(ROOT, "docs", "RELIABILITY.md");
@@ -43,11 +54,18 @@ async function main(): Promise<number> {
       rate: { type: "string" },
       "rate-client": { type: "string" },
       "interrupt-hooks": { type: "string" },
+      "kill-runs": { type: "string" },
+      "kill-hooks": { type: "string" },
       runs: { type: "string" },
       seed: { type: "string" },
       "debug-hooks": { type: "string" },
       "upgrade-hooks": { type: "string" },
       "upgrade-from": { type: "string" },
+      steps: { type: "string" },
+      faces: { type: "string" },
+      "max-commands": { type: "string" },
+      "skip-known": { type: "boolean", default: false },
+      "shrink-minutes": { type: "string" },
       "update-doc": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -99,6 +117,29 @@ async function main(): Promise<number> {
         for (const signal of ["SIGINT", "SIGKILL"] as const) {
           take(await interruptSuite({ hooks: option(values, "interrupt-hooks", 30), signal }));
         }
+        // The SIGKILL race, held open and made deterministic, many times over: no duplicate.
+        const runs = option(values, "kill-runs", 50);
+        const hooks = option(values, "kill-hooks", 12);
+        let duplicates = 0;
+        let fixedPath = 0;
+        let failed = 0;
+        for (let i = 0; i < runs; i++) {
+          const r = await interruptSuite({ hooks, signal: "SIGKILL", lingerMs: 10_000, parallel: 3 });
+          const recovery = r.data.recovery as { duplicates?: number } | undefined;
+          const pending = String((r.data.interrupt as { pendingWithId?: string } | undefined)?.pendingWithId ?? "");
+          duplicates += recovery?.duplicates ?? 0;
+          if (/carried its id|given the id/.test(pending)) fixedPath++;
+          if (r.problems.length) {
+            failed++;
+            for (const p of r.problems) problems.push(`interrupt SIGKILL run ${i + 1}: ${p}`);
+          }
+          console.error(`    SIGKILL run ${i + 1}/${runs}: duplicates=${recovery?.duplicates ?? "?"} ${pending}`);
+        }
+        print(
+          `[reliability] suite 3 SIGKILL ×${runs} (${hooks} webhooks, a create held open at the kill): duplicates=${duplicates} ` +
+            `pending create with its id=${fixedPath}/${runs} failed runs=${failed} ${duplicates === 0 && failed === 0 ? "PASS" : "FAIL"}`,
+        );
+        if (duplicates) problems.push(`interrupt: ${duplicates} duplicate webhooks over ${runs} SIGKILL runs`);
       }
       if (suite === "fuzz") {
         const t = Date.now();
@@ -119,6 +160,24 @@ async function main(): Promise<number> {
           }
           if (r.unhandledRejections) problems.push(`fuzz: ${r.name}: ${r.unhandledRejections} unhandled rejections`);
         }
+      }
+      if (suite === "model") {
+        const faces = (values.faces ?? "dynamic,native").split(",") as FaceName[];
+        const report = await runModel({
+          steps: option(values, "steps", 500),
+          seed,
+          faces,
+          maxCommands: option(values, "max-commands", 8),
+          skipKnown: values["skip-known"] ?? false,
+          shrinkMs: option(values, "shrink-minutes", 20) * 60_000,
+          log: (l) => console.log(l),
+        });
+        for (const v of report.violations) {
+          problems.push(`model: ${v.face} seed ${v.seed}: ${v.error}`);
+          print(`    violation on ${v.face}, seed ${v.seed}: ${v.sequence}`);
+          print(`      ${v.error}`);
+        }
+        print(report.line);
       }
       if (suite === "debug") take(await debugLeakSuite({ hooks: option(values, "debug-hooks", 3), verbose: true }));
       if (suite === "upgrade") take(await upgradeSuite({ hooks: option(values, "upgrade-hooks", 5), from }));

@@ -4,14 +4,14 @@
  * found (empty when it passed) and its figures; the specs assert on them, the script prints
  * them (scripts/reliability/main.ts).
  */
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { burstFor } from "../../provider/core/ratelimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import type { RekkoEmulator } from "../../provider/testing";
-import { resourceCounts } from "../rig/cli";
+import { orphansCli, readdirTree, repairTruncatedAttrs, resourceCounts } from "../rig/cli";
 import { ROOT, WORK } from "../rig/engine";
 import {
   type CliResult,
@@ -355,29 +355,38 @@ export async function rateLimitSuite(options: { hooks: number; rate: number; cli
   return report;
 }
 
-/** Runs the built orphans CLI (dist/provider/cli/orphans.js) as a user would. */
-export function orphansCli(
-  args: string[],
-  env: { apiKey: string; baseUrl: string },
-  input?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "dist", "provider", "cli", "orphans.js"), ...args], {
-      env: { ...process.env, REKKO_API_KEY: env.apiKey, REKKO_BASE_URL: env.baseUrl },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString("utf8");
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
+/**
+ * The state a SIGKILL leaves in a narrow race, made on every run: the engine keeps a pending
+ * create's resource by reference, so a checkpoint that another create's completion saves after
+ * the provider answered can hold the pending create together with its webhook's id. When the
+ * kill did not leave such a record, the checkpoint is given one: the id of a registered webhook
+ * no resource holds is written into the pending create of the same url (the resource it came
+ * from). The recovery must then neither keep a duplicate nor lose the webhook. Returns what was
+ * found or written.
+ */
+function givePendingCreateItsId(rig: Rig): string {
+  const file = join(rig.project.backend, ".pulumi", "stacks", "rekko-reliability", "dev.json");
+  if (!existsSync(file)) return "no checkpoint";
+  const doc = JSON.parse(readFileSync(file, "utf8")) as {
+    checkpoint?: {
+      latest?: {
+        resources?: { id?: string }[];
+        pending_operations?: { type: string; resource: { id?: string; urn: string; inputs?: { url?: string } } }[];
+      };
+    };
+  };
+  const latest = doc.checkpoint?.latest;
+  const creates = (latest?.pending_operations ?? []).filter((p) => p.type === "creating");
+  if (creates.some((p) => p.resource.id)) return "a pending create already carried its id";
+  const held = new Set((latest?.resources ?? []).map((r) => r.id));
+  for (const p of creates) {
+    const w = rig.emu.webhooks().find((x) => !held.has(x.webhook_id) && x.url === p.resource.inputs?.url);
+    if (!w) continue;
+    p.resource.id = w.webhook_id;
+    writeFileSync(file, JSON.stringify(doc));
+    return `the pending create of ${p.resource.urn.split("::").pop()} given the id ${w.webhook_id} (as the race leaves it)`;
+  }
+  return `no pending create matches a registered webhook (${creates.length} pending creates)`;
 }
 
 /**
@@ -416,12 +425,19 @@ export async function interruptSuite(options: {
       lingerMs: options.lingerMs ?? 30_000,
     });
     await until(() => rig.emu.webhooks().length >= Math.ceil(n / 3), 300_000, `${Math.ceil(n / 3)} creates`);
+    // Hold the next create open (served, so stored, only after 4 s): the signal lands while it
+    // is in flight on every run, and the webhook it stores appears after the CLI is gone. A
+    // fault leaves the list once used: then that create has arrived and is being held.
+    const held = rig.emu.addFault({ kind: "latency", method: "POST", path: "/v1/webhooks", latencyMs: 4_000, times: 1 });
+    await until(() => !rig.emu.faultSpecs().some((f) => f.id === held), 120_000, "a held create");
+    await new Promise((r) => setTimeout(r, 300));
     const atInterrupt = rig.emu.webhooks().length;
     process.kill(pid, options.signal);
     const interrupted = await running;
-    await quiet(rig.emu, 2000);
+    await quiet(rig.emu, 5000);
     rig.emu.clearFaults();
-    let repaired = repairTruncatedAttrs(rig);
+    const pendingWithId = options.signal === "SIGKILL" ? givePendingCreateItsId(rig) : undefined;
+    let repaired = repairTruncatedAttrs(rig.project.backend);
     if (options.signal === "SIGKILL" && repaired.length === 0) {
       // The truncated sidecar happens in about 1 kill in 5: when this kill did not cause it,
       // cause it, so that the documented repair is exercised on every run.
@@ -433,7 +449,7 @@ export async function interruptSuite(options: {
           `an empty dev.json.attrs did not break the stack as documented: exit ${broken.code} ${broken.stderr}`,
         );
       }
-      repaired = repairTruncatedAttrs(rig).map((f) => `${f} (emptied by the suite)`);
+      repaired = repairTruncatedAttrs(rig.project.backend).map((f) => `${f} (emptied by the suite)`);
     }
     const before = await rig.state();
     const registered = rig.emu.webhooks();
@@ -447,7 +463,9 @@ export async function interruptSuite(options: {
       pendingCreates: before.pending.filter((p) => p.type === "creating").length,
       orphans: orphansBefore,
       lingeringProcesses: interrupted.lingering,
+      pendingWithId,
     };
+    if (pendingWithId) steps.push(`pending create with its id: ${pendingWithId}`);
     if (repaired.length) {
       steps.push(
         `file backend: ${repaired.join(", ")} was empty (every command fails: "failed to load checkpoint: EOF"); removed it, back to the previous checkpoint`,
@@ -493,6 +511,8 @@ export async function interruptSuite(options: {
     if (up.code !== 0) report.problems.push(failed("pulumi up (recovery)", up));
     const after = await rig.state();
     const verify = await rig.verify(after.ids);
+    const urls = rig.emu.webhooks().map((w) => w.url);
+    const duplicates = urls.length - new Set(urls).size;
     report.problems.push(...verify.problems);
     if (after.pending.length) report.problems.push(`${after.pending.length} pending operations left in the state`);
     const check = await orphansCli([], env, after.text);
@@ -504,7 +524,7 @@ export async function interruptSuite(options: {
     const destroy = await rig.destroy();
     if (destroy.code !== 0) report.problems.push(failed("pulumi destroy", destroy));
     if (rig.emu.webhooks().length) report.problems.push(`${rig.emu.webhooks().length} webhooks left after destroy`);
-    report.data.recovery = { steps, expected: verify.expected, found: verify.found, orphans: verify.orphans };
+    report.data.recovery = { steps, expected: verify.expected, found: verify.found, orphans: verify.orphans, duplicates };
     for (const s of steps) report.lines.push(`    ${s}`);
     const leaks = await leakPhase(rig, report, name, { "pulumi-rekko-orphans output": toolOutput.join("\n") });
     report.lines.unshift(
@@ -521,36 +541,6 @@ export async function interruptSuite(options: {
     await rig.close();
   }
   return report;
-}
-
-/**
- * A documented recovery step for the file backend: a CLI killed while saving a checkpoint can
- * leave the checkpoint's attribute sidecar (`<stack>.json.attrs`, written after the data, not
- * atomically) empty, and every command then fails with "failed to load checkpoint: EOF". The
- * checkpoint itself (`<stack>.json`) is intact: removing the empty sidecar (and the `.tmp` of
- * the unfinished write) restores the last saved checkpoint. Returns what was removed.
- */
-export function repairTruncatedAttrs(rig: Rig): string[] {
-  const stacks = join(rig.project.backend, ".pulumi", "stacks");
-  if (!existsSync(stacks)) return [];
-  const removed: string[] = [];
-  const files = readdirTree(stacks);
-  for (const file of files.filter((f) => f.endsWith(".json.attrs") && statSync(f).size === 0)) {
-    rmSync(file);
-    removed.push(file.slice(stacks.length + 1));
-    for (const tmp of files.filter((f) => f.startsWith(file.slice(0, -".attrs".length)) && f.endsWith(".tmp"))) rmSync(tmp);
-  }
-  return removed;
-}
-
-function readdirTree(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...readdirTree(p));
-    else out.push(p);
-  }
-  return out;
 }
 
 /**

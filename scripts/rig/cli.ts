@@ -4,9 +4,9 @@
  * run can be interrupted (SIGINT, SIGKILL) and nothing it started outlives it unnoticed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { toolchainDir } from "./engine";
+import { ROOT, toolchainDir } from "./engine";
 
 /** One CLI run. */
 export interface CliResult {
@@ -18,6 +18,8 @@ export interface CliResult {
   /** The engine event log (JSON lines), when one was written. */
   events: string;
   ms: number;
+  /** When the CLI exited (ms since the epoch), before the wait for the processes it left. */
+  exitedAt: number;
   /** Processes the CLI started that were still alive `lingerMs` after it exited (then killed by pid). */
   lingering: string[];
 }
@@ -85,16 +87,42 @@ export function spawnPulumi(args: string[], options: SpawnOptions): Promise<CliR
       reject(e);
     });
     child.on("close", (code, signal) => {
+      const exitedAt = Date.now();
       clearTimeout(timer);
       clearInterval(watch);
       void settle(child.pid, family, options.lingerMs ?? 10_000).then((lingering) => {
         const stdout = Buffer.concat(out).toString("utf8");
         const stderr = Buffer.concat(err).toString("utf8");
         const events = options.eventLog && existsSync(options.eventLog) ? readFileSync(options.eventLog, "utf8") : "";
-        resolve({ args, code, signal, stdout, stderr, events, ms: Date.now() - started, lingering });
+        resolve({ args, code, signal, stdout, stderr, events, ms: exitedAt - started, exitedAt, lingering });
       });
     });
     options.onStart?.(child);
+  });
+}
+
+/** Runs the built orphans CLI (dist/provider/cli/orphans.js) as a user would. */
+export function orphansCli(
+  args: string[],
+  env: { apiKey: string; baseUrl: string },
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "dist", "provider", "cli", "orphans.js"), ...args], {
+      env: { ...process.env, REKKO_API_KEY: env.apiKey, REKKO_BASE_URL: env.baseUrl },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? "");
   });
 }
 
@@ -108,6 +136,37 @@ export function resourceCounts(out: string): Record<string, number> {
     counts[m[2] ?? ""] = Number(m[1]);
   }
   return counts;
+}
+
+/**
+ * A documented recovery step for the file backend: a CLI killed while saving a checkpoint can
+ * leave the checkpoint's attribute sidecar (`<stack>.json.attrs`, written after the data, not
+ * atomically) empty, and every command then fails with "failed to load checkpoint: EOF". The
+ * checkpoint itself (`<stack>.json`) is intact: removing the empty sidecar (and the `.tmp` of
+ * the unfinished write) restores the last saved checkpoint. Returns what was removed.
+ */
+export function repairTruncatedAttrs(backend: string): string[] {
+  const stacks = join(backend, ".pulumi", "stacks");
+  if (!existsSync(stacks)) return [];
+  const removed: string[] = [];
+  const files = readdirTree(stacks);
+  for (const file of files.filter((f) => f.endsWith(".json.attrs") && statSync(f).size === 0)) {
+    rmSync(file);
+    removed.push(file.slice(stacks.length + 1));
+    for (const tmp of files.filter((f) => f.startsWith(file.slice(0, -".attrs".length)) && f.endsWith(".tmp"))) rmSync(tmp);
+  }
+  return removed;
+}
+
+/** Every file under `dir`, recursively (paths). */
+export function readdirTree(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...readdirTree(p));
+    else out.push(p);
+  }
+  return out;
 }
 
 /** `/proc/<pid>/stat` fields: parent pid and start time (to tell a reused pid apart). */

@@ -192,17 +192,6 @@ export function repoFile(...parts: string[]): string {
   return readFileSync(join(ROOT, ...parts), "utf8");
 }
 
-/** The `test/engine/projects/webhooks` project against an emulator: `rekko:apiKey` (secret), `rekko:baseUrl`, then `config`. */
-export async function webhooksProject(emu: { apiKey: string; url: string }, config: ConfigMap = {}): Promise<TestProject> {
-  const project = await openProject(join(ROOT, "test", "engine", "projects", "webhooks"));
-  await project.stack.setAllConfig({
-    "rekko:apiKey": { value: emu.apiKey, secret: true },
-    "rekko:baseUrl": { value: emu.url },
-    ...config,
-  });
-  return project;
-}
-
 /** Fails naming the place when any of `secrets` is in the exported state or in what the CLI printed. */
 export function expectNoneIn(exported: string, printed: readonly string[], secrets: readonly string[]): void {
   const output = printed.join("");
@@ -246,4 +235,39 @@ export async function nativeProject(
     ...config,
   });
   return project;
+}
+
+/**
+ * `npm pack` of this checkout into `destination`, from a staged copy of what the package
+ * holds (the manifest, README, the built `dist/`, the native plugin's files and the pack
+ * script), so that packing never touches the checkout other tests are running from: `npm pack`
+ * here would rebuild `dist/` (the `prepare` script) and put PulumiPlugin.yaml beside the demo's
+ * Pulumi.yaml for a while. The staged copy runs the same `scripts/pack.js before` step. Returns
+ * npm's `--json` answer.
+ */
+export function packPackage(destination: string): { filename: string; files: { path: string }[] }[] {
+  const stage = join(WORK, "pack", `${process.pid}-${++seq}`);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(join(stage, "scripts"), { recursive: true });
+  mkdirSync(join(stage, "provider", "native"), { recursive: true });
+  try {
+    for (const f of ["package.json", "README.md"]) cpSync(join(ROOT, f), join(stage, f));
+    cpSync(join(ROOT, "scripts", "pack.js"), join(stage, "scripts", "pack.js"));
+    for (const f of ["PulumiPlugin.yaml", "schema.json"])
+      cpSync(join(ROOT, "provider", "native", f), join(stage, "provider", "native", f));
+    cpSync(join(ROOT, "dist"), join(stage, "dist"), {
+      recursive: true,
+      filter: (p) => !p.includes(`${join("dist", "release")}`),
+    });
+    execFileSync(process.execPath, [join(stage, "scripts", "pack.js"), "before"], { cwd: stage });
+    return JSON.parse(
+      execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", destination], {
+        cwd: stage,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
 }

@@ -6,6 +6,7 @@
  * disabling one, a key switch); they read what the emulator holds, its request log, the state
  * (`pulumi stack export`) and the stack outputs.
  */
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,14 +15,15 @@ import type { RekkoEventType } from "../../provider/core/events";
 import { isWebhookType } from "../../provider/core/types";
 import { verifySignature } from "../../provider/receiver/signature";
 import { type DeliveryReport, type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../provider/testing";
-import { type CliResult, type RunOptions, resourceCounts, spawnPulumi } from "./cli";
+import { type CliResult, orphansCli, type RunOptions, resourceCounts, spawnPulumi } from "./cli";
 import { apiCalls, apiRequests, engineEnv, linkPackage, linkPlugin, WORK } from "./engine";
 import type { Face, Hook, Rendered } from "./faces";
+import { findLeaks } from "./harness";
 import { Receiver } from "./receiver";
 
 /** A CLI run with what the emulator saw during it. */
 export interface Run extends CliResult {
-  /** stdout then stderr. */
+  /** stdout, stderr and the engine event log. */
   output: string;
   /** The API requests (under `/v1/`) made during the run. */
   requests: LoggedRequest[];
@@ -62,6 +64,12 @@ export interface StateView {
 /** The `hooks` stack output, read with `--show-secrets`. */
 export type HookOutputs = Record<string, { id?: string; secret?: string; accepted?: string[] }>;
 
+/** What `pulumi-rekko-orphans --json` answers (the fields the checks read). */
+export interface OrphansJson {
+  unmanaged?: { webhook_id: string; pendingCreates: string[]; duplicateOf: string[] }[];
+  deleted?: string[];
+}
+
 export interface StageOptions {
   emulator?: EmulatorOptions;
   /** Names the project directory (`.work/scenarios/<face>-<name>-…`). */
@@ -69,6 +77,8 @@ export interface StageOptions {
 }
 
 const PROJECT = "rekko-scenario";
+/** The CLI commands that run a deployment (and write an engine event log). */
+const OPERATIONS = ["up", "preview", "refresh", "destroy"];
 let seq = 0;
 
 export class Stage {
@@ -81,6 +91,7 @@ export class Stage {
   /** The API key the stack is configured with. */
   key: string;
   private config: Record<string, string> = {};
+  private runs = 0;
 
   private constructor(
     readonly face: Face,
@@ -186,13 +197,18 @@ export class Stage {
       args[0] === "stack" && args[1] === "init"
         ? [...args, "--non-interactive"]
         : [...args, "--stack", "dev", "--non-interactive"];
-    const r = await spawnPulumi(full, { ...options, cwd: this.dir, env: { ...this.env, ...options.env } });
-    if (!options.unrecorded) this.printed.push(r.stdout, r.stderr);
+    // The engine's event stream of an operation (what the Automation API's onEvent gets) is
+    // searched for leaks too: PULUMI_DEBUG_COMMANDS enables --event-log.
+    const eventLog = OPERATIONS.includes(args[0] ?? "") ? join(this.dir, `events-${++this.runs}.jsonl`) : undefined;
+    if (eventLog) full.push("--event-log", eventLog);
+    const env = { ...this.env, ...(eventLog ? { PULUMI_DEBUG_COMMANDS: "true" } : {}), ...options.env };
+    const r = await spawnPulumi(full, { ...options, cwd: this.dir, env, eventLog });
+    if (!options.unrecorded) this.printed.push(r.stdout, r.stderr, r.events);
     if (process.env.REKKO_STAGE_TIMES)
       console.log(`        [${this.face.name}] pulumi ${args.slice(0, 2).join(" ")}: ${(r.ms / 1000).toFixed(1)} s`);
     const run: Run = {
       ...r,
-      output: `${r.stdout}\n${r.stderr}`,
+      output: `${r.stdout}\n${r.stderr}\n${r.events}`,
       requests: apiRequests(this.emu, mark),
       calls: apiCalls(this.emu, mark),
       counts: resourceCounts(r.stdout),
@@ -202,7 +218,7 @@ export class Stage {
     if (fails !== "either" && failed !== fails) {
       const where = `pulumi ${args.join(" ")} on the ${this.face.name} face`;
       throw new Error(
-        `${where} ${failed ? `failed (exit ${r.code ?? r.signal})` : "succeeded but was expected to fail"}:\n${tail(run.output)}\nprogram:\n${this.program()}`,
+        `${where} ${failed ? `failed (exit ${r.code ?? r.signal})` : "succeeded but was expected to fail"}:\n${tail(`${r.stdout}\n${r.stderr}`)}\nprogram:\n${this.program()}`,
       );
     }
     return run;
@@ -225,6 +241,32 @@ export class Stage {
   }
   destroy(options: OpOptions & { flags?: string[] } = {}): Promise<Run> {
     return this.cli(["destroy", "--yes", "--skip-preview", ...(options.flags ?? [])], options);
+  }
+
+  /**
+   * `up` interrupted by `signal` once `when` holds (polled every 25 ms; never sent when the run
+   * ends first). The run may fail; returns it and when the signal was sent (0: not sent).
+   */
+  async upInterrupted(
+    signal: NodeJS.Signals,
+    when: () => boolean,
+    options: OpOptions & { flags?: string[] } = {},
+  ): Promise<{ run: Run; signalledAt: number }> {
+    let child: ChildProcess | undefined;
+    let done = false;
+    const running = this.up({ fails: "either", lingerMs: 5_000, ...options, onStart: (c) => (child = c) }).finally(() => {
+      done = true;
+    });
+    let signalledAt = 0;
+    while (!done) {
+      if (when()) {
+        signalledAt = Date.now();
+        child?.kill(signal);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return { run: await running, signalledAt };
   }
 
   /** The URN of hook `name` as the current declaration has it (a generated secret: the child of the component). */
@@ -334,6 +376,17 @@ export class Stage {
     return this.emu.trigger(type, { market_id: `M-${randomBytes(4).toString("hex")}`, ...data });
   }
 
+  /**
+   * `pulumi stack export | pulumi-rekko-orphans <args>` with this stage's key, as the recovery
+   * documents it; with `--json`, the parsed answer too. Its output joins {@link printed}.
+   */
+  async orphans(args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; json?: OrphansJson }> {
+    const exported = await this.exportText();
+    const r = await orphansCli(args, { apiKey: this.key, baseUrl: this.emu.url }, exported);
+    this.printed.push(r.stdout, r.stderr);
+    return args.includes("--json") ? { ...r, json: JSON.parse(r.stdout || "{}") as OrphansJson } : r;
+  }
+
   // ---- checks ----------------------------------------------------------------------------
 
   /**
@@ -375,17 +428,17 @@ export class Stage {
     return problems;
   }
 
-  /** Where a needle (key, secret, secret url) appears in clear: in `text` (default: the export) or anything the CLI printed. */
+  /**
+   * Where a needle (key, secret, secret url) appears in clear: in `text` (default: the state
+   * file) or anything the CLI printed (event logs included). A hit inside the Node.js SDK's
+   * own `RegisterResource` debug diagnostic (upstream: it prints secret outputs in clear, shown
+   * only with --debug; docs/RELIABILITY.md) is not counted.
+   */
   async leaks(text?: string): Promise<string[]> {
-    const exported = text ?? (await this.state()).text;
-    const printed = this.printed.join("\n");
-    const found: string[] = [];
-    for (const [what, needle] of this.needles) {
-      if (!needle) continue;
-      if (exported.includes(needle)) found.push(`${what} in the state: …${around(exported, needle)}…`);
-      if (printed.includes(needle)) found.push(`${what} in the CLI output: …${around(printed, needle)}…`);
-    }
-    return found;
+    const haystacks = { state: text ?? (await this.state()).text, "CLI output": this.printed.join("\n") };
+    return findLeaks(haystacks, Object.fromEntries(this.needles))
+      .filter((l) => !l.sdkDebug)
+      .map((l) => `${l.what} in the ${l.where}: …${l.context}…`);
   }
 
   /** Deliveries since `from` whose signature does not verify against `accepted` of their hook. */
@@ -404,13 +457,4 @@ export class Stage {
 
 function tail(text: string, lines = 60): string {
   return text.trim().split("\n").slice(-lines).join("\n");
-}
-
-/** Context of a needle with the needle masked. */
-function around(text: string, needle: string): string {
-  const at = text.indexOf(needle);
-  return `${text.slice(Math.max(0, at - 80), at)}<here>${text.slice(at + needle.length, at + needle.length + 40)}`.replace(
-    /\s+/g,
-    " ",
-  );
 }

@@ -1,0 +1,4 @@
+import { scenarioTable } from "../support/scenarios";
+import { faults } from "./scenarios/faults";
+
+scenarioTable("faults", faults);
