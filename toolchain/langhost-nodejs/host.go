@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,12 +11,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	langhost "pulumi-rekko/toolchain/langhost-shared"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -29,16 +28,12 @@ const (
 	// Module that bootstraps a plugin written in Node.js (a directory with a PulumiPlugin.yaml
 	// saying `runtime: nodejs`); resolved from the plugin directory.
 	runPluginModule = "@pulumi/pulumi/cmd/run-plugin"
-	// Exit code used by the run script when it has already reported the error to the user.
-	exitAlreadyReported = 32
 )
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
+	langhost.Base
 
-	mu            sync.Mutex
-	engineAddress string
-	tracing       string
+	tracing string
 
 	cancelCtx  context.Context
 	cancelFunc context.CancelFunc
@@ -46,28 +41,7 @@ type host struct {
 
 func newHost(engineAddress, tracing string) *host {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &host{engineAddress: engineAddress, tracing: tracing, cancelCtx: ctx, cancelFunc: cancel}
-}
-
-func (h *host) engine() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.engineAddress
-}
-
-// Handshake records the engine address (used when the engine attaches to an already running host).
-func (h *host) Handshake(ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if req.GetEngineAddress() != "" {
-		h.mu.Lock()
-		h.engineAddress = req.GetEngineAddress()
-		h.mu.Unlock()
-	}
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+	return &host{Base: langhost.NewBase(engineAddress), tracing: tracing, cancelCtx: ctx, cancelFunc: cancel}
 }
 
 func (h *host) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
@@ -195,17 +169,6 @@ func splitArgs(s string) ([]string, error) {
 
 // ---- program location helpers ----
 
-func programDir(info *pulumirpc.ProgramInfo, fallback string) string {
-	if d := info.GetProgramDirectory(); d != "" {
-		return d
-	}
-	if fallback != "" {
-		return fallback
-	}
-	wd, _ := os.Getwd()
-	return wd
-}
-
 func findNode() (string, error) {
 	p, err := exec.LookPath("node")
 	if err != nil {
@@ -237,7 +200,7 @@ func resolveModule(ctx context.Context, nodeBin, dir, mod string) (string, error
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
-	dir := programDir(info, req.GetPwd())
+	dir := langhost.ProgramDir(info, req.GetPwd())
 	entry := info.GetEntryPoint()
 	if entry == "" {
 		entry = req.GetProgram() //nolint:staticcheck // older engines
@@ -273,7 +236,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		}
 	}
 	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.engine())
+	flagArg("engine", h.Engine())
 	flagArg("organization", req.GetOrganization())
 	flagArg("project", req.GetProject())
 	flagArg("root-directory", info.GetRootDirectory())
@@ -287,26 +250,11 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
-	cfg := req.GetConfig()
-	if cfg == nil {
-		cfg = map[string]string{}
-	}
-	cfgJSON, err := json.Marshal(cfg)
+	config, err := langhost.ConfigEnv(req)
 	if err != nil {
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("failed to serialize configuration: %v", err)}, nil
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("failed to serialize secret keys: %v", err)}, nil
-	}
-
-	env := opts.withTypeScriptEnv(append(os.Environ(),
-		"PULUMI_CONFIG="+string(cfgJSON),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON)))
+	env := opts.withTypeScriptEnv(append(os.Environ(), config...))
 
 	// Stop the program if either the engine cancels us or the RPC itself goes away.
 	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
@@ -328,26 +276,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	err = cmd.Run()
 	_ = os.Stdout.Sync()
 	_ = os.Stderr.Sync()
-	if err == nil {
-		return &pulumirpc.RunResponse{}, nil
-	}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		switch code := exitErr.ExitCode(); code {
-		case exitAlreadyReported:
-			// The program already showed the user an actionable error.
-			return &pulumirpc.RunResponse{Bail: true}, nil
-		case -1:
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", exitErr)}, nil
-		default:
-			return &pulumirpc.RunResponse{
-				Error: fmt.Sprintf("Program exited with non-zero exit code: %d", code),
-			}, nil
-		}
-	}
-	return &pulumirpc.RunResponse{
-		Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err),
-	}, nil
+	return langhost.RunResult(err), nil
 }
 
 // ---- RunPlugin ----
@@ -368,7 +297,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	defer closer.Close()
 
 	info := req.GetInfo()
-	dir := programDir(info, req.GetPwd())
+	dir := langhost.ProgramDir(info, req.GetPwd())
 	opts, err := parseOptions(info.GetOptions())
 	if err != nil {
 		return err
@@ -414,14 +343,14 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
 	info := req.GetInfo()
-	pkgs := scanPulumiPackages(programDir(info, ""), info.GetRootDirectory())
+	pkgs := scanPulumiPackages(langhost.ProgramDir(info, ""), info.GetRootDirectory())
 	return &pulumirpc.GetRequiredPackagesResponse{Packages: pkgs}, nil
 }
 
 func (h *host) GetRequiredPlugins(ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
 ) (*pulumirpc.GetRequiredPluginsResponse, error) {
 	info := req.GetInfo()
-	dir := programDir(info, req.GetPwd()) //nolint:staticcheck // older engines
+	dir := langhost.ProgramDir(info, req.GetPwd()) //nolint:staticcheck // older engines
 	var plugins []*pulumirpc.PluginDependency
 	for _, p := range scanPulumiPackages(dir, info.GetRootDirectory()) {
 		if p.Parameterization != nil {
@@ -436,7 +365,7 @@ func (h *host) GetRequiredPlugins(ctx context.Context, req *pulumirpc.GetRequire
 
 func (h *host) GetProgramDependencies(ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest,
 ) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	dir := programDir(req.GetInfo(), req.GetPwd()) //nolint:staticcheck // older engines
+	dir := langhost.ProgramDir(req.GetInfo(), req.GetPwd()) //nolint:staticcheck // older engines
 	deps, err := programDependencies(dir, req.GetTransitiveDependencies())
 	if err != nil {
 		return nil, err
@@ -453,7 +382,7 @@ func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
 	}
 	defer closer.Close()
 
-	dir := programDir(req.GetInfo(), req.GetDirectory()) //nolint:staticcheck // older engines
+	dir := langhost.ProgramDir(req.GetInfo(), req.GetDirectory()) //nolint:staticcheck // older engines
 	opts, err := parseOptions(req.GetInfo().GetOptions())
 	if err != nil {
 		return err
@@ -502,7 +431,7 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 	}
 	opts, err := parseOptions(req.GetInfo().GetOptions())
 	if err == nil {
-		resp.Metadata["packagemanager"] = choosePackageManager(opts.packagemanager, programDir(req.GetInfo(), ""))
+		resp.Metadata["packagemanager"] = choosePackageManager(opts.packagemanager, langhost.ProgramDir(req.GetInfo(), ""))
 	}
 	return resp, nil
 }
