@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { RekkoError } from "../core/errors";
 import { type DeleteUnmanagedResult, deleteUnmanagedWebhooks, type UnmanagedWebhook } from "../core/orphans";
 import { displayUrl } from "../core/urls";
+import { parseCommandLine, readInputs, UsageError } from "./input";
 
 const usage = `Usage: pulumi-rekko-orphans [--delete [--include-interrupted]] [--url-prefix P]... [--id ID]...
                             [--allow-empty-state] [--json] [STATE_FILE...]
@@ -34,8 +33,6 @@ Environment: REKKO_API_KEY (required), REKKO_BASE_URL (default https://api.rekko
 Give the export of every stack that uses the key: another stack's webhooks look unmanaged here.
 Do not run --delete while a deployment of one of those stacks is in progress.
 Exit status: 0 done, 1 API or state error, 2 usage error.`;
-
-class UsageError extends Error {}
 
 function describe(w: UnmanagedWebhook): string {
   const notes = [
@@ -100,52 +97,24 @@ function asJson(r: DeleteUnmanagedResult): string {
   );
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 async function main(argv: string[]): Promise<number> {
-  const parse = () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        delete: { type: "boolean", default: false },
-        "include-interrupted": { type: "boolean", default: false },
-        "url-prefix": { type: "string", multiple: true },
-        id: { type: "string", multiple: true },
-        "allow-empty-state": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    delete: { type: "boolean", default: false },
+    "include-interrupted": { type: "boolean", default: false },
+    "url-prefix": { type: "string", multiple: true },
+    id: { type: "string", multiple: true },
+    "allow-empty-state": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) {
     console.log(usage);
     return 0;
   }
-  const files = positionals.length > 0 ? positionals : ["-"];
-  if (files.includes("-") && process.stdin.isTTY) {
-    throw new UsageError("no state given: pipe `pulumi stack export` into this command, or name an export file.");
-  }
-  const states: string[] = [];
-  for (const file of files) {
-    try {
-      // Standard input is read as a stream: readFileSync(0) can fail with EAGAIN on a pipe.
-      states.push(file === "-" ? await readStdin() : readFileSync(file, "utf8"));
-    } catch (err) {
-      throw new UsageError(`cannot read ${file === "-" ? "standard input" : file}: ${(err as Error).message}`);
-    }
-  }
+  const states = await readInputs(
+    positionals.length > 0 ? positionals : ["-"],
+    "no state given: pipe `pulumi stack export` into this command, or name an export file.",
+  );
   const result = await deleteUnmanagedWebhooks({
     state: states,
     dryRun: !values.delete,

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoConfigError } from "../../provider/core/errors";
 import {
@@ -13,9 +12,9 @@ import {
 import { RateLimiter } from "../../provider/core/ratelimit";
 import { NATIVE_WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET } from "../../provider/core/types";
 import { RekkoEmulator } from "../../provider/testing";
+import { runCli } from "../cli/run";
 
 const KEY = "rk_pro_orphans_test_key_000001";
-const ROOT = resolve(__dirname, "..", "..");
 const fast = { limiter: new RateLimiter(100_000), sleep: async () => {} };
 const urn = (name: string, type = WEBHOOK_RESOURCE_TYPE) => `urn:pulumi:dev::p::${type}::${name}`;
 
@@ -349,25 +348,8 @@ describe("orphans: webhooks registered with the API but held by no stack", () =>
   });
 
   describe("the pulumi-rekko-orphans CLI", () => {
-    const cli = (args: string[], input: string | undefined, env: Record<string, string | undefined>) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-        const child = spawn(process.execPath, ["-r", "tsx/cjs", join(ROOT, "provider", "cli", "orphans.ts"), ...args], {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH, ...env },
-          stdio: ["pipe", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => {
-          stdout += c;
-        });
-        child.stderr.on("data", (c: Buffer) => {
-          stderr += c;
-        });
-        child.on("error", fail);
-        child.on("close", (code) => done({ code, stdout, stderr }));
-        child.stdin.end(input ?? "");
-      });
+    const cli = (args: string[], input: string | undefined, env: Record<string, string>) =>
+      runCli("orphans.ts", args, input, env);
     const env = () => ({ REKKO_API_KEY: KEY, REKKO_BASE_URL: emu.url });
 
     it("lists from standard input, deletes only with --delete, and never prints the key", async function () {
