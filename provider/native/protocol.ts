@@ -1,9 +1,8 @@
 /**
  * What the Pulumi provider protocol adds on top of the core rules for the native provider:
- * the secret envelope (the provider accepts secrets, so secret values arrive wrapped) and the
- * preview placeholder, which the engine sends to every provider as the same string.
+ * the secret envelope (the provider accepts secrets, so secret values arrive wrapped). The
+ * preview placeholder is the shared floor's (`../pulumi/unknowns`).
  */
-export { isUnknown, UNKNOWN } from "../dynamic/protocol";
 
 /** The key marking a special value in the provider protocol, and the signature of a secret. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";

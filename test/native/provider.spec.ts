@@ -1,7 +1,9 @@
 import { expect } from "chai";
+import { NATIVE_WEBHOOK as WEBHOOK } from "../../provider/core/types";
 import * as dynamic from "../../provider/dynamic/runtime";
-import { reveal, secret, UNKNOWN } from "../../provider/native/protocol";
-import { RekkoNativeProvider, WEBHOOK } from "../../provider/native/provider";
+import { reveal, secret } from "../../provider/native/protocol";
+import { RekkoNativeProvider } from "../../provider/native/provider";
+import { UNKNOWN } from "../../provider/pulumi/unknowns";
 import { RekkoEmulator } from "../../provider/testing";
 
 const KEY = "rk_pro_native_provider_test_key_4444";
