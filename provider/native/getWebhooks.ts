@@ -2,7 +2,7 @@
 import { EVENT_TYPES, isEventType } from "../core/events";
 import type { WebhookSession } from "../core/session";
 import type { CheckFailure } from "../core/validation";
-import { revealProps } from "./protocol";
+import { hide, revealProps, secretKeys } from "./protocol";
 
 type Props = Record<string, unknown>;
 
@@ -15,7 +15,7 @@ export interface InvokeAnswer {
 /** A function of the native provider. */
 export type NativeFunction = (session: WebhookSession, args: Props) => Promise<InvokeAnswer>;
 
-/** One list call, filtered by url and event. */
+/** One list call, filtered by url and event; with an argument that arrived secret, every output is secret. */
 export const getWebhooks: NativeFunction = async (session, args) => {
   const { url, event } = revealProps(args);
   if (event !== undefined && event !== null && !isEventType(event)) {
@@ -32,5 +32,6 @@ export const getWebhooks: NativeFunction = async (session, args) => {
     failureCount: w.failure_count,
     createdAt: w.created_at,
   }));
-  return { outputs: { webhooks, ids: webhooks.map((w) => w.webhookId) }, failures: [] };
+  const outputs = { webhooks, ids: webhooks.map((w) => w.webhookId) };
+  return { outputs: secretKeys(args).length > 0 ? hide(outputs, Object.keys(outputs)) : outputs, failures: [] };
 };

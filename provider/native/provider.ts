@@ -106,12 +106,12 @@ export class RekkoNativeProvider {
     return this.resource(type).create(this.session, inputs);
   }
 
-  read(type: string, id: string, props: Props): Promise<ReadAnswer> {
-    return this.resource(type).read(this.session, id, props);
+  read(type: string, id: string, props: Props, inputs?: Props): Promise<ReadAnswer> {
+    return this.resource(type).read(this.session, id, props, inputs);
   }
 
-  update(type: string, id: string, olds: Props): Promise<Props> {
-    return this.resource(type).update(this.session, id, olds);
+  update(type: string, id: string, olds: Props, news?: Props): Promise<Props> {
+    return this.resource(type).update(this.session, id, olds, news);
   }
 
   delete(type: string, id: string, props: Props): Promise<void> {

@@ -102,7 +102,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs));
     }),
     read: unary(async (req: provproto.ReadRequest) => {
-      const found = await provider.read(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()));
+      const found = await provider.read(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()), toJs(req.getInputs()));
       const resp = new provproto.ReadResponse().setId(found.id);
       if (found.props) resp.setProperties(toStruct(found.props));
       if (found.inputs) resp.setInputs(toStruct(found.inputs));
@@ -110,7 +110,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
     }),
     update: unary(async (req: provproto.UpdateRequest) =>
       new provproto.UpdateResponse().setProperties(
-        toStruct(await provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()))),
+        toStruct(await provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
       ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {

@@ -9,7 +9,7 @@ import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../pulumi/checkFailures";
 import { isUnknown } from "../pulumi/unknowns";
 import { warn } from "../pulumi/warnings";
-import { hide, revealProps } from "./protocol";
+import { hide, revealProps, secretKeys } from "./protocol";
 
 type Props = Record<string, unknown>;
 
@@ -31,13 +31,16 @@ export interface NativeResource {
   check(session: WebhookSession, news: Props): { inputs: Props; failures: CheckFailure[] };
   diff(session: WebhookSession, id: string, olds: Props, news: Props): DiffAnswer;
   create(session: WebhookSession, inputs: Props): Promise<{ id: string; outs: Props }>;
-  read(session: WebhookSession, id: string, props: Props): Promise<ReadAnswer>;
-  update(session: WebhookSession, id: string, olds: Props): Promise<Props>;
+  read(session: WebhookSession, id: string, props: Props, inputs?: Props): Promise<ReadAnswer>;
+  update(session: WebhookSession, id: string, olds: Props, news?: Props): Promise<Props>;
   delete(session: WebhookSession, id: string, props: Props): Promise<void>;
 }
 
 /** Properties the schema marks secret. */
 const SECRET_PROPERTIES = ["secret"];
+
+/** The properties to answer as secrets: the schema's, and every one that arrived secret in `sources`. */
+const secretsOf = (...sources: (Props | undefined)[]): string[] => [...SECRET_PROPERTIES, ...secretKeys(...sources)];
 
 /**
  * The import rule. Rekko never returns a secret, so an imported webhook's state holds none
@@ -58,7 +61,7 @@ export const webhook: NativeResource = {
    */
   check(session, news) {
     const { inputs, failures } = session.check(revealProps(news), isUnknown);
-    return { inputs: hide(inputs, SECRET_PROPERTIES), failures: engineCheckFailures(failures) };
+    return { inputs: hide(inputs, secretsOf(news)), failures: engineCheckFailures(failures) };
   },
 
   /**
@@ -84,25 +87,27 @@ export const webhook: NativeResource = {
       ...(typeof plain.secret === "string" && plain.secret !== "" ? { secret: plain.secret } : {}),
       ...(typeof plain.replaceWhenDisabled === "boolean" ? { replaceWhenDisabled: plain.replaceWhenDisabled } : {}),
     });
-    return { id, outs: hide({ ...outs }, SECRET_PROPERTIES) };
+    return { id, outs: hide({ ...outs }, secretsOf(inputs)) };
   },
 
   /**
    * Read (refresh and `pulumi import`): the shared list. Without prior state (import), the
    * inputs come from the API, so the generated declaration matches it; no secret is known.
+   * What the old state held secret (outputs or inputs) stays secret.
    */
-  async read(session, id, props) {
+  async read(session, id, props, inputs) {
     const old = revealProps(props);
     const found = await session.read(id, old);
     if (!found.props || !found.inputs) return { id: "" };
     const outs: Partial<WebhookOutputs> = { ...found.props };
     if (!("secret" in old)) delete outs.secret;
-    return { id: found.id, props: hide(outs, SECRET_PROPERTIES), inputs: hide({ ...found.inputs }, SECRET_PROPERTIES) };
+    const secrets = secretsOf(props, inputs);
+    return { id: found.id, props: hide(outs, secrets), inputs: hide({ ...found.inputs }, secrets) };
   },
 
-  /** Update: no API call (every change replaces); keeps the outputs, as the core session does. */
-  async update(session, id, olds) {
-    return hide(await session.update(id, revealProps(olds)), SECRET_PROPERTIES);
+  /** Update: no API call (every change replaces); keeps the outputs and their secretness, as the core session does. */
+  async update(session, id, olds, news) {
+    return hide(await session.update(id, revealProps(olds)), secretsOf(olds, news));
   },
 
   /** Delete: DELETE; already gone is success. */
