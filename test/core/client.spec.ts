@@ -9,7 +9,7 @@ import {
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import { RekkoEmulator } from "../../provider/testing";
 
 const PRO = "rk_pro_client_test_key_1111";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { RekkoKeyMismatchError } from "../../provider/core/errors";
 import { keyFingerprint } from "../../provider/core/fingerprint";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import * as rt from "../../provider/dynamic/runtime";
 import { RekkoEmulator } from "../../provider/testing";
 
