@@ -48,10 +48,22 @@ export abstract class RekkoError extends Error {
   }
 }
 
-/** Missing or invalid settings (API key, base URL). */
+/** A provider setting, as the stack config names it. */
+export type RekkoSetting = "rekko:baseUrl" | "rekko:apiKey" | "rekko:maxRequestsPerMinute";
+
+/**
+ * Missing or invalid settings (API key, base URL, rate), or an input the provider cannot act on.
+ * `setting` names the setting the error is about (as stripe's errors carry `param`), so callers
+ * report the failure under it without reading the message; undefined when it is about no setting.
+ */
 export class RekkoConfigError extends RekkoError {
   override name = "RekkoConfigError";
   override readonly code = "ERR_REKKO_CONFIG";
+  readonly setting: RekkoSetting | undefined;
+  constructor(message: string, details: RekkoErrorDetails & { setting?: RekkoSetting } = {}) {
+    super(message, details);
+    this.setting = details.setting;
+  }
 }
 
 /** 401: the API key is missing or not valid. */

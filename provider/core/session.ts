@@ -6,7 +6,7 @@
  */
 import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
 import { type ReplacedField, replacedFields } from "./diff";
-import { RekkoConflictError, RekkoKeyMismatchError, RekkoNotFoundError } from "./errors";
+import { RekkoConfigError, RekkoConflictError, RekkoKeyMismatchError, RekkoNotFoundError } from "./errors";
 import { sameEventSet } from "./events";
 import { keyFingerprint } from "./fingerprint";
 import { missingKeyError, type RawSettings, resolveSettings, type Settings } from "./settings";
@@ -95,9 +95,20 @@ export class WebhookSession {
     private readonly overrides: Partial<ClientOptions> = {},
   ) {}
 
-  /** The resolved settings; throws a `RekkoConfigError` naming the bad setting. */
+  /** The settings resolved once per session (configure), or the error resolving them gave. */
+  private resolved: { settings: Settings } | { error: unknown } | undefined;
+
+  /** The resolved settings, parsed once per session; throws the same `RekkoConfigError` (naming its `setting`) each time. */
   settings(): Settings {
-    return resolveSettings(this.raw);
+    if (!this.resolved) {
+      try {
+        this.resolved = { settings: resolveSettings(this.raw) };
+      } catch (error) {
+        this.resolved = { error };
+      }
+    }
+    if ("error" in this.resolved) throw this.resolved.error;
+    return this.resolved.settings;
   }
 
   /** The API client, built once from the settings; a missing key throws the two ways to set it. */
@@ -150,10 +161,8 @@ export class WebhookSession {
     try {
       s = this.settings();
     } catch (err) {
-      // Every settings message starts with the setting's name: report the failure under it.
-      const reason = (err as Error).message;
-      const property = /^(rekko:[A-Za-z]+)/.exec(reason)?.[1] ?? "rekko:baseUrl";
-      return { inputs: news, failures: [{ property, reason }] };
+      if (!(err instanceof RekkoConfigError)) throw err;
+      return { inputs: news, failures: [{ property: err.setting ?? "", reason: err.message }] };
     }
     const result = checkInputs(news, { allowLocalReceivers: s.local, ...(isPending ? { isPending } : {}) });
     if (!s.apiKey) result.failures.push({ property: "rekko:apiKey", reason: missingKeyError().message });

@@ -86,8 +86,7 @@ export class RekkoNativeProvider {
       if (!s.apiKey && !isUnknown(plain.apiKey)) failures.push({ property: "apiKey", reason: missingKeyError().message });
     } catch (err) {
       if (!(err instanceof RekkoConfigError)) throw err;
-      const named = CONFIG_KEYS.find((k) => err.message.startsWith(`rekko:${k}`)) ?? "baseUrl";
-      failures.push({ property: named, reason: err.message });
+      failures.push({ property: err.setting?.replace(/^rekko:/, "") ?? "", reason: err.message });
     }
     return { inputs: hide(plain, SECRET_CONFIG), failures };
   }
