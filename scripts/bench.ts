@@ -22,7 +22,7 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { burstFor } from "../provider/core/ratelimit";
+import { burstFor } from "../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../provider/core/settings";
 import { RekkoEmulator } from "../provider/testing";
 import { exportText, openProject, ROOT, type TestProject, toolchainDir } from "../test/support/engine";

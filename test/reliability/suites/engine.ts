@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WEBHOOK_RESOURCE_TYPE } from "../../../provider/core/orphans";
-import { burstFor } from "../../../provider/core/ratelimit";
+import { burstFor } from "../../../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../../provider/core/settings";
 import type { RekkoEmulator } from "../../../provider/testing";
 import { ROOT, WORK } from "../../support/engine";
