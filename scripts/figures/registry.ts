@@ -10,7 +10,7 @@ import { fromCode, measured, type Registry } from "./sources";
 const seconds = (s: number) => `${s.toFixed(s < 100 ? 1 : 0)} s`;
 const load = (x: number | undefined) => (x === undefined ? "unknown" : x.toFixed(2));
 
-/** `npm test` through `.ci/run` on a fresh clone (scripts/measure/ci.sh), then `npm run demo` there. */
+/** `npm test` through `.ci/run` on a fresh clone, then `npm run demo` there (`npm run measure -- ci`). */
 export interface CiData {
   seconds: number;
   /** Mocha's summary: passing, pending and failing tests. */
@@ -24,7 +24,7 @@ export interface CiData {
   loadAtEnd: number;
 }
 
-/** The toolchain built from nothing: empty Go caches and an empty toolchain cache (scripts/measure/toolchain.sh). */
+/** The toolchain built from nothing: empty Go caches and an empty toolchain cache (`npm run measure -- toolchain`). */
 export interface ToolchainData {
   seconds: number;
   exitCode: number;
@@ -35,8 +35,8 @@ export interface ToolchainData {
   loadAtEnd: number;
 }
 
-/** What Pulumi's Node.js host installs into the package directory the first time (scripts/measure/install.sh). */
-export interface InstallData {
+/** What Pulumi's Node.js host installs into the package directory the first time (`npm run measure -- plugin-install`). */
+export interface PluginInstallData {
   packages: number;
   bytes: number;
 }
@@ -85,7 +85,7 @@ export const REGISTRY: Registry = {
   defaults: fromCode("the settings' defaults", "provider/core/settings.ts", {
     "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
   }),
-  ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "bash scripts/measure/ci.sh", {
+  ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
     "": (r) =>
       `took ${seconds(r.data.seconds)}, \`npm ci\` included, for ${r.data.tests.passing} passing tests` +
       `${r.data.tests.pending ? ` (${r.data.tests.pending} pending)` : ""}${r.data.exitCode ? `, and FAILED (exit ${r.data.exitCode}, ${r.data.tests.failing} failing)` : ""} ` +
@@ -97,15 +97,15 @@ export const REGISTRY: Registry = {
   }),
   toolchain: measured<ToolchainData>(
     "the Pulumi toolchain built with empty Go and toolchain caches",
-    "bash scripts/measure/toolchain.sh",
+    "npm run measure -- toolchain",
     {
       "": (r) =>
         `took ${seconds(r.data.seconds)}${r.data.exitCode ? ` and FAILED (exit ${r.data.exitCode})` : ""} with empty Go build and module caches and an empty toolchain cache (${r.data.go}; ${stamp(r)}; ${machine(r.data)})`,
     },
   ),
-  install: measured<InstallData>(
+  "plugin-install": measured<PluginInstallData>(
     "what Pulumi's Node.js host installs into the package directory",
-    "bash scripts/measure/install.sh",
+    "npm run measure -- plugin-install",
     {
       "": (r) => `${r.data.packages} packages (${(r.data.bytes / 1e6).toFixed(0)} MB; ${stamp(r)})`,
     },
