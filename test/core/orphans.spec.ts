@@ -9,7 +9,7 @@ import {
   WEBHOOK_RESOURCE_TYPE,
   webhooksInState,
 } from "../../provider/core/orphans";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import { NATIVE_WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET } from "../../provider/core/types";
 import { RekkoEmulator } from "../../provider/testing";
 import { runCli } from "../cli/run";
