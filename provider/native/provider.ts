@@ -125,7 +125,7 @@ export class RekkoNativeProvider {
     return { changes: plan.replaces.length > 0, replaces: plan.replaces };
   }
 
-  /** Create: one POST (after the session's one list, the core's guard for an unanswered create). */
+  /** Create: one POST (an unanswered one is reconciled through the list by the core session). */
   async create(type: string, inputs: Props): Promise<{ id: string; outs: Props }> {
     if (type !== WEBHOOK) throw unknownType(type);
     const plain = revealProps(inputs);
@@ -161,7 +161,8 @@ export class RekkoNativeProvider {
   /** Delete: DELETE; already gone is success. */
   async delete(type: string, id: string, props: Props): Promise<void> {
     if (type !== WEBHOOK) throw unknownType(type);
-    await this.session.delete(id, revealProps(props));
+    const { warnings } = await this.session.delete(id, revealProps(props));
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   }
 
   /** Invoke `rekko:index:getWebhooks`: one list call, filtered by url and event. */
