@@ -76,7 +76,7 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
     expect(calls()).to.deep.equal([]);
   });
 
-  it("changing events replaces create-before-delete (list, POST, then DELETE)", async () => {
+  it("changing events replaces create-before-delete (POST, then DELETE)", async () => {
     const before = (await resources(project.stack, TYPE)).find((r) => r.urn.endsWith("::a"))?.id;
     await setHooks([{ ...hookA, events: ["price_shift", "whale_alert", "analysis_complete"] }, hookB]);
     const preview = await project.stack.preview({ onOutput: out });
