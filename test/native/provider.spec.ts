@@ -1,7 +1,9 @@
 import { expect } from "chai";
+import { NATIVE_WEBHOOK as WEBHOOK } from "../../provider/core/types";
 import * as dynamic from "../../provider/dynamic/runtime";
-import { reveal, secret, UNKNOWN } from "../../provider/native/protocol";
-import { RekkoNativeProvider, WEBHOOK } from "../../provider/native/provider";
+import { reveal, secret } from "../../provider/native/protocol";
+import { RekkoNativeProvider } from "../../provider/native/provider";
+import { UNKNOWN } from "../../provider/pulumi/unknowns";
 import { RekkoEmulator } from "../../provider/testing";
 
 const KEY = "rk_pro_native_provider_test_key_4444";
@@ -73,6 +75,32 @@ describe("native provider methods against the emulator", () => {
     await later.delete(WEBHOOK, id, outs);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.not.include(id);
     expect(emu.webhooks()).to.have.length(1);
+  });
+
+  it("every input that arrived secret stays secret: check, create, read (old state), update; getWebhooks with a secret argument", async () => {
+    const url = "http://127.0.0.1:9/hook?token=t0k3n";
+    const news = { ...inputs, url: secret(url), events: ["whale_alert", secret("price_shift")] };
+    const isSecret = (v: unknown) => typeof v === "object" && v !== null && SIG in v;
+    const checked = p.check(WEBHOOK, news);
+    expect(checked.failures).to.deep.equal([]);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(checked.inputs[k]), `check ${k}`).to.equal(true);
+    expect(checked.inputs.url, "wrapped once").to.deep.equal(secret(url));
+    const { id, outs } = await p.create(WEBHOOK, checked.inputs);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(outs[k]), `create ${k}`).to.equal(true);
+    expect(isSecret(outs.webhookId)).to.equal(false);
+    const read = await p.read(WEBHOOK, id, outs, checked.inputs);
+    for (const k of ["url", "events", "secret"]) {
+      expect(isSecret(read.props?.[k]), `read output ${k}`).to.equal(true);
+      expect(isSecret(read.inputs?.[k]), `read input ${k}`).to.equal(true);
+    }
+    const updated = await p.update(WEBHOOK, id, outs, checked.inputs);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(updated[k]), `update ${k}`).to.equal(true);
+    expect(reveal(updated)).to.deep.include({ url, webhookId: id });
+    const found = await p.invoke("rekko:index:getWebhooks", { url: secret(url) });
+    expect(found.outputs?.ids).to.deep.equal(secret([id]));
+    expect(isSecret(found.outputs?.webhooks)).to.equal(true);
+    const plain = await p.invoke("rekko:index:getWebhooks", { url });
+    expect(plain.outputs?.ids, "no secret argument, no secret output").to.deep.equal([id]);
   });
 
   it("import: read by id returns the registered url and events as inputs, and no secret", async () => {
