@@ -52,13 +52,16 @@ export interface CreateOptions {
   reconcile?: (unknown: UnknownCreate) => Promise<WebhookInfo | undefined>;
 }
 
-/** Usage or quota counts per billing tier. */
+/** Calls per billing tier (webhook calls are DEEP). */
 export interface TierCounts {
   listing: number;
   insight: number;
   strategy: number;
   deep: number;
 }
+
+/** Monthly calls a plan allows per tier; `null` when a tier has no limit. */
+export type TierQuotas = { [tier in keyof TierCounts]: number | null };
 
 /** `GET /v1/customers/me`: the key's account, plan, this month's usage and quotas. */
 export interface CustomerInfo {
@@ -71,23 +74,24 @@ export interface CustomerInfo {
   /** Display-safe start of the key, e.g. `rk_pro_...`. */
   key_prefix: string;
   usage: TierCounts;
-  quotas: TierCounts;
+  quotas: TierQuotas;
   /** The day the quotas reset, `YYYY-MM-DD` (UTC). */
   resets_on: string;
 }
 
 const TIERS = ["listing", "insight", "strategy", "deep"] as const;
 
+/** Reads a `CustomerInfo`; throws when plan, usage, quotas or resets_on are missing or not numbers. */
 function asCustomer(value: unknown, request: string): CustomerInfo {
   const v = (value ?? {}) as Record<string, unknown>;
-  const counts = (x: unknown): TierCounts | undefined => {
+  const counts = <T>(x: unknown, ok: (n: unknown) => n is T): Record<(typeof TIERS)[number], T> | undefined => {
     const o = (x ?? {}) as Record<string, unknown>;
-    return TIERS.every((t) => typeof o[t] === "number")
-      ? (Object.fromEntries(TIERS.map((t) => [t, o[t]])) as unknown as TierCounts)
+    return TIERS.every((t) => ok(o[t]))
+      ? (Object.fromEntries(TIERS.map((t) => [t, o[t]])) as Record<(typeof TIERS)[number], T>)
       : undefined;
   };
-  const usage = counts(v.usage);
-  const quotas = counts(v.quotas);
+  const usage = counts(v.usage, (n): n is number => typeof n === "number");
+  const quotas = counts(v.quotas, (n): n is number | null => n === null || typeof n === "number");
   if (!usage || !quotas || typeof v.plan !== "string" || typeof v.resets_on !== "string") {
     throw new RekkoResponseError(`${request} answered without plan, usage, quotas or resets_on.`, { request });
   }

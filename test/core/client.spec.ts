@@ -10,7 +10,7 @@ import {
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider";
-import { delay, RateLimiter } from "../../provider/core/rateLimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import { CLOCK_SKEW_ALLOWANCE_MS, decideUnknownCreate } from "../../provider/core/unknownCreate";
 import { RekkoEmulator } from "../../provider/testing";
 
@@ -121,6 +121,32 @@ describe("API client against the emulator", () => {
     expect(waits).to.deep.equal([]);
   });
 
+  it("getCustomer reads GET /v1/customers/me: plan, usage and quotas per tier, the reset day", async () => {
+    await client().createWebhook(reg);
+    const me = await client().getCustomer();
+    expect(me).to.include({ plan: "pro", status: "active", key_prefix: "rk_pro_..." });
+    expect(me.usage.deep, "the create was one DEEP call").to.equal(1);
+    expect(me.quotas.deep, "the emulator's Pro default: no DEEP limit").to.equal(null);
+    expect(me.resets_on).to.match(/^\d{4}-\d{2}-01$/);
+    expect(calls().map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /v1/webhooks", "GET /v1/customers/me"]);
+  });
+
+  it("a Pro key over its DEEP quota (the emulator's billing) fails fast naming the quota, the usage and the reset date", async () => {
+    emu.setBilling(PRO, { quotas: { deep: 1 } });
+    await client().createWebhook(reg);
+    const error = await client()
+      .createWebhook(reg)
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(RekkoQuotaError);
+    const { resets_on } = await client().getCustomer();
+    expect(error).to.include({ tier: "DEEP", used: 1, limit: 1, resetsOn: resets_on });
+    expect((error as Error).message).to.include(`resets on ${resets_on}`);
+    expect(
+      calls("POST").map((r) => r.status),
+      "no retry",
+    ).to.deep.equal([200, 429]);
+  });
+
   it("makes exactly one webhook when the connection drops after a create was stored", async () => {
     emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 1 });
     const info = await client().createWebhook(reg);
@@ -137,8 +163,8 @@ describe("API client against the emulator", () => {
 
   it("after an unknown outcome, never adopts a webhook with the same url and events created before the window; adopts its own", async () => {
     const old = await client().createWebhook(reg);
-    // Past the window: the clock-skew allowance (2 s) plus the Date header's one-second resolution.
-    await delay(CLOCK_SKEW_ALLOWANCE_MS + 1100);
+    // The API's clock moves past the window (the clock-skew allowance plus the Date header's one-second resolution).
+    emu.setClock({ advanceMs: CLOCK_SKEW_ALLOWANCE_MS + 3000 });
     emu.addFault({ kind: "status", method: "POST", status: 502, times: 1 });
     const fresh = await client().createWebhook(reg);
     expect(fresh.webhook_id, "a 502 that stored nothing: sent again").not.to.equal(old.webhook_id);
