@@ -47,10 +47,10 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
     expect(calls()).to.deep.equal([]);
   });
 
-  it("up lists once, then registers each webhook with one POST, secrets as declared", async () => {
+  it("up registers each webhook with one POST and no list, secrets as declared", async () => {
     const up = await project.stack.up({ onOutput: out });
     expect(up.summary.result).to.equal("succeeded");
-    expect(calls()).to.deep.equal(["GET /v1/webhooks", "POST /v1/webhooks", "POST /v1/webhooks"]);
+    expect(calls()).to.deep.equal(["POST /v1/webhooks", "POST /v1/webhooks"]);
     const ids = up.outputs.webhookIds?.value as Record<string, string>;
     const stored = new Map(emu.webhooks().map((w) => [w.webhook_id, w]));
     expect(stored.get(ids.a ?? "")?.secret).to.equal(`${HOOK_SECRET}a`);
@@ -76,7 +76,7 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
     expect(calls()).to.deep.equal([]);
   });
 
-  it("changing events replaces create-before-delete (list, POST, then DELETE)", async () => {
+  it("changing events replaces create-before-delete (POST, then DELETE)", async () => {
     const before = (await resources(project.stack, TYPE)).find((r) => r.urn.endsWith("::a"))?.id;
     await setHooks([{ ...hookA, events: ["price_shift", "whale_alert", "analysis_complete"] }, hookB]);
     const preview = await project.stack.preview({ onOutput: out });
@@ -84,7 +84,7 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
     expect(calls(), "preview calls nothing").to.deep.equal([]);
     const up = await project.stack.up({ onOutput: out });
     expect(up.summary.resourceChanges).to.include({ replace: 1, same: 2 });
-    expect(calls()).to.deep.equal(["GET /v1/webhooks", "POST /v1/webhooks", "DELETE /v1/webhooks/{id}"]);
+    expect(calls()).to.deep.equal(["POST /v1/webhooks", "DELETE /v1/webhooks/{id}"]);
     const after = (await resources(project.stack, TYPE)).find((r) => r.urn.endsWith("::a"))?.id;
     expect(after).to.not.equal(before);
     expect(emu.webhooks().map((w) => w.webhook_id))
@@ -104,7 +104,7 @@ describe("engine: RekkoWebhook lifecycle (real CLI, file backend, emulator)", fu
     mark = emu.requests().length;
     const up = await project.stack.up({ onOutput: out });
     expect(up.summary.resourceChanges).to.include({ create: 1 });
-    expect(calls()).to.deep.equal(["GET /v1/webhooks", "POST /v1/webhooks"]);
+    expect(calls()).to.deep.equal(["POST /v1/webhooks"]);
     expect(emu.webhooks()).to.have.length(2);
   });
 
