@@ -6,27 +6,16 @@
  * UNIMPLEMENTED to CheckConfig and DiffConfig.
  */
 import type { ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
-import * as pulumi from "@pulumi/pulumi";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { CheckFailure } from "../core/validation";
 import { VERSION } from "../core/version";
+import { runConstruct } from "./construct";
 import { type DiffAnswer, RekkoNativeProvider } from "./provider";
 import { schemaText } from "./schema";
-import {
-  emptyproto,
-  engineAddress,
-  grpc,
-  providerServer,
-  rpc,
-  runtimeConfig,
-  runtimeState,
-  settings,
-  settled,
-  structproto,
-} from "./sdk";
+import { emptyproto, engineAddress, grpc, runtimeState, settings, structproto } from "./sdk";
 
 type Props = Record<string, unknown>;
 
@@ -123,54 +112,11 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       if (outputs) resp.setReturn(toStruct(outputs));
       return resp;
     }),
-    construct: unary((req: provproto.ConstructRequest) =>
-      runtimeState.withLocalStorage(() => runConstruct(provider, req, engine)),
-    ),
+    construct: unary((req: provproto.ConstructRequest) => {
+      const construct = provider.component(req.getType());
+      return runtimeState.withLocalStorage(() => runConstruct(construct, req, engine));
+    }),
   };
-}
-
-/** construct, as the SDK's server runs it: the runtime pointed at the engine, then the component. */
-async function runConstruct(
-  provider: RekkoNativeProvider,
-  req: provproto.ConstructRequest,
-  engine: string | undefined,
-): Promise<provproto.ConstructResponse> {
-  const construct = provider.component(req.getType());
-  if (!engine) throw new Error("fatal: the engine address is missing from the plugin's arguments");
-  settings.resetOptions(
-    req.getProject(),
-    req.getStack(),
-    req.getParallel(),
-    engine,
-    req.getMonitorendpoint(),
-    req.getDryrun(),
-    req.getOrganization(),
-  );
-  await settings.awaitFeatureSupport();
-  runtimeConfig.setAllConfig(Object.fromEntries(req.getConfigMap().entries()), req.getConfigsecretkeysList());
-  const inputs = await providerServer.deserializeInputs(req.getInputs(), req.getInputdependenciesMap());
-  const providers: Record<string, pulumi.ProviderResource> = {};
-  for (const [pkg, ref] of req.getProvidersMap().entries()) providers[pkg] = new pulumi.DependencyProviderResource(ref);
-  const opts: pulumi.ComponentResourceOptions = {
-    providers,
-    dependsOn: req.getDependenciesList().map((urn) => new pulumi.DependencyResource(urn)),
-    protect: req.getProtect() ?? false,
-    aliases: req.getAliasesList().flatMap((a) => (a.hasUrn() ? [a.getUrn()] : [])),
-    ...(req.getParent() ? { parent: new pulumi.DependencyResource(req.getParent()) } : {}),
-  };
-  const result = construct(req.getName(), inputs, opts);
-  const resp = new provproto.ConstructResponse().setUrn(await settled(result.urn));
-  const [state, dependencies] = await rpc.serializeResourceProperties(
-    `construct(${req.getType()}, ${req.getName()})`,
-    result.state,
-  );
-  for (const [key, resources] of dependencies) {
-    const urns = await Promise.all([...resources].map((r) => settled(r.urn)));
-    resp.getStatedependenciesMap().set(key, new provproto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
-  }
-  resp.setState(toStruct(state));
-  await settings.waitForRPCs();
-  return resp;
 }
 
 /** Serves the provider on a loopback port and prints the port, as the engine expects. */
