@@ -23,9 +23,9 @@ export const SETTINGS = ["apiKey", "baseUrl", "maxRequestsPerMinute"] as const;
 /** A provider setting. */
 export type SettingName = (typeof SETTINGS)[number];
 
-/** The setting a settings error is about (its message starts with `rekko:<setting>`); undefined when none is named. */
+/** The setting a settings error is about (the error's own `setting`, without `rekko:`); undefined when none is named. */
 export function settingOf(err: RekkoConfigError): SettingName | undefined {
-  return SETTINGS.find((k) => err.message.startsWith(`rekko:${k}`));
+  return SETTINGS.find((k) => err.setting === `rekko:${k}`);
 }
 
 /**
