@@ -162,7 +162,8 @@ describe("native provider methods against the emulator", () => {
 
   it("the core's key fingerprint: stored at create, and another key is refused before any API call", async () => {
     const { id, outs } = await p.create(WEBHOOK, inputs);
-    expect(outs.keyFingerprint).to.match(/^hmac:[0-9a-f]{16}$/);
+    expect(outs.keyFingerprint, "a secret output").to.have.property(SIG);
+    expect(reveal(outs.keyFingerprint)).to.match(/^hmac:[0-9a-f]{16}$/);
     const other = new RekkoNativeProvider();
     other.configure({ apiKey: secret("rk_pro_another_account_key_5555"), baseUrl: emu.url });
     const before = api().length;

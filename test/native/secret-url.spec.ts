@@ -27,7 +27,7 @@ describe("native provider: a url from secret config stays secret (YAML, real CLI
     for (const t of tokens) expect(project.printed.join("")).to.not.include(t);
   });
 
-  it("up registers the url; the state holds it (and what getWebhooks found with it) only as secrets", async () => {
+  it("up registers the url; the state holds it (and what getWebhooks found with it) only as secrets, and the key fingerprint too", async () => {
     await project.stack.preview({ diff: true, onOutput: out });
     const up = await project.stack.up({ diff: true, onOutput: out });
     expect(up.summary.result).to.equal("succeeded");
@@ -35,7 +35,7 @@ describe("native provider: a url from secret config stays secret (YAML, real CLI
     expect(up.outputs.hookUrl?.secret, "the stack output of the url").to.equal(true);
     expect(up.outputs.foundIds?.secret, "getWebhooks called with a secret url").to.equal(true);
     const [hook] = await resources(project.stack, WEBHOOK);
-    for (const key of ["url", "secret"]) expect(hook?.outputs?.[key], `outputs.${key}`).to.have.property(SIG);
+    for (const key of ["url", "secret", "keyFingerprint"]) expect(hook?.outputs?.[key], `outputs.${key}`).to.have.property(SIG);
     const text = await exportText(project.stack);
     for (const t of tokens) expect(text).to.not.include(t);
   });
