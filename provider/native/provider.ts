@@ -30,9 +30,14 @@ const COMPONENTS: Readonly<Record<string, () => ConstructComponent>> = {
 
 const SECRET_CONFIG = ["apiKey"];
 
+/** A request the provider cannot serve as asked (an unknown type token, a bad schema version). */
+export class RekkoProtocolError extends Error {
+  override name = "RekkoProtocolError";
+}
+
 /** An error naming what the provider has, for a token it does not. */
-function unknownToken(kind: string, token: string, table: object): Error {
-  return new Error(`The rekko provider has no ${kind} ${token}; it has ${Object.keys(table).join(", ")}.`);
+function unknownToken(kind: string, token: string, table: object): RekkoProtocolError {
+  return new RekkoProtocolError(`The rekko provider has no ${kind} ${token}; it has ${Object.keys(table).join(", ")}.`);
 }
 
 /** The provider configuration as plain settings; unknown (preview) values count as unset. */
