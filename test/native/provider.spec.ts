@@ -177,6 +177,23 @@ describe("native provider methods against the emulator", () => {
     expect(emu.webhooks().map((w) => w.webhook_id)).to.include(id);
   });
 
+  it("getWebhooks lists once per session for any number of callers with the same arguments; a failed list is not kept", async () => {
+    await p.create(WEBHOOK, inputs);
+    emu.addFault({ kind: "status", method: "GET", path: "/v1/webhooks", status: 401, times: 1 });
+    const before = api().length;
+    const failed = await p.invoke("rekko:index:getWebhooks", { url: inputs.url }).catch((e: Error) => e);
+    expect(failed).to.be.instanceOf(Error);
+    const answers = await Promise.all([1, 2, 3].map(() => p.invoke("rekko:index:getWebhooks", { url: inputs.url })));
+    await p.invoke("rekko:index:getWebhooks", { url: inputs.url });
+    for (const a of answers) expect(a.outputs?.ids).to.have.length(1);
+    const gets = api()
+      .slice(before)
+      .filter((r) => r.method === "GET");
+    expect(gets, "the failed list, then one").to.have.length(2);
+    await p.invoke("rekko:index:getWebhooks", { url: inputs.url, event: "whale_alert" });
+    expect(api().length - before, "other arguments list again").to.equal(3);
+  });
+
   it("getWebhooks: one list, filtered by url and event; a bad event is named with the fix", async () => {
     const a = await p.create(WEBHOOK, inputs);
     await p.create(WEBHOOK, { url: "http://127.0.0.1:9/b", events: ["analysis_complete"] });
