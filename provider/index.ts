@@ -8,7 +8,7 @@
  * - errors: {@link RekkoError} and one subclass per stable `code`;
  * - events: {@link EVENT_TYPES};
  * - orphan webhooks: {@link findUnmanagedWebhooks}, {@link deleteUnmanagedWebhooks};
- * - receiving: {@link verifySignature}, {@link createWebhookHandler} (also, without the Pulumi
+ * - receiving: {@link createNodeReceiver}, {@link verifySignature} (also, without the Pulumi
  *   SDK, from `pulumi-rekko/receiver`).
  * @packageDocumentation
  */
@@ -57,11 +57,15 @@ export { RekkoWebhookProvider } from "./dynamic/provider";
 export { RekkoWebhook, type RekkoWebhookArgs } from "./dynamic/webhook";
 export { RekkoWebhookWithSecret, type RekkoWebhookWithSecretArgs } from "./dynamic/withSecret";
 export {
+  createNodeReceiver,
   createWebhookHandler,
+  type DeliveryInfo,
   type DeliveryResult,
-  processDelivery,
+  type NodeReceiver,
+  type RawBody,
   type ReceiverOptions,
   type RekkoEvent,
-  SeenBodies,
-} from "./receiver/node";
-export { type RawBody, SIGNATURE_HEADER, signPayload, verifySignature } from "./receiver/signature";
+  SIGNATURE_HEADER,
+  signPayload,
+  verifySignature,
+} from "./receiver/index";

@@ -16,7 +16,7 @@ const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 
 const program = `import * as pulumi from "@pulumi/pulumi";
 import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature, WEBHOOK_RESOURCE_TYPE } from "pulumi-rekko";
-import { verifyRekkoBody } from "pulumi-rekko/receiver";
+import { createWebReceiver } from "pulumi-rekko/receiver";
 import { RekkoEmulator, signPayload } from "pulumi-rekko/testing";
 
 const events: RekkoEventType[] = ["whale_alert"];
@@ -32,16 +32,18 @@ export const typeToken = WEBHOOK_RESOURCE_TYPE;
 
 // The light receiver from the same install, run inside the program: a signed Request verified on crypto.subtle.
 const body = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"yes","flow":1,"price":0.5}';
-export const webVerified = pulumi.output(verifyRekkoBody(body, signPayload(body, "k".repeat(16)), ["k".repeat(16)]).then((r) => r.ok));
+const web = createWebReceiver({ secrets: ["k".repeat(16)], onEvent: () => undefined });
+export const webVerified = pulumi.output(web.verifyBody(body, signPayload(body, "k".repeat(16))).then((r) => r.ok));
 `;
 
 // A worker/edge consumer: no @types/node, DOM types only, the "worker" condition (as wrangler
 // and Next's edge bundler resolve it); it type-checks against the web face's declarations.
-const edge = `import { handleRekkoRequest, type RekkoHandlerOptions, type WhaleAlertEvent } from "pulumi-rekko/receiver";
+const edge = `import { createWebReceiver, type ReceiverOptions, type WhaleAlertEvent } from "pulumi-rekko/receiver";
 
 const seen: WhaleAlertEvent[] = [];
-const options: RekkoHandlerOptions = { secrets: ["k".repeat(16)], on: { whale_alert: (e) => void seen.push(e) } };
-export default { fetch: (request: Request): Promise<Response> => handleRekkoRequest(request, options) };
+const options: ReceiverOptions = { secrets: ["k".repeat(16)], on: { whale_alert: (e) => void seen.push(e) } };
+const rekko = createWebReceiver(options);
+export default { fetch: (request: Request): Promise<Response> => rekko.handle(request) };
 `;
 
 describe("the packed package, installed into a fresh project outside the source tree", function () {
@@ -206,11 +208,11 @@ describe("the packed package, installed into a fresh project outside the source 
 
   it("serves pulumi-rekko/receiver from the tarball without loading any dependency, and bundles its web face for the browser", async () => {
     const script = `
-      const { handleRekkoRequest, signPayload } = require("pulumi-rekko/receiver");
+      const { createWebReceiver, signPayload } = require("pulumi-rekko/receiver");
       const body = '{"type":"price_shift"}';
       const got = [];
       const request = new Request("http://x/", { method: "POST", body, headers: { "x-webhook-signature": signPayload(body, "k".repeat(16)) } });
-      handleRekkoRequest(request, { secrets: "k".repeat(16), onEvent: (e) => got.push(e.type) }).then((res) => console.log(JSON.stringify({
+      createWebReceiver({ secrets: "k".repeat(16), onEvent: (e) => got.push(e.type) }).handle(request).then((res) => console.log(JSON.stringify({
         status: res.status, got, loaded: Object.keys(require.cache).filter((f) => !f.includes("pulumi-rekko/dist/")) })));`;
     const out = execFileSync(join(ROOT, "node_modules", ".bin", "node"), ["-e", script], {
       cwd: join(dir, "app"),

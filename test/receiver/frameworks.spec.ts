@@ -14,8 +14,8 @@ import { createApp as honoApp } from "../../examples/frameworks/hono";
 import { POST } from "../../examples/frameworks/next/app/api/rekko/route";
 import { inbox } from "../../examples/frameworks/next/lib/rekko";
 import { EVENT_TYPES } from "../../provider/core/events";
-import type { DeliveryInfo, RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
-import { createWebhookHandler, signPayload } from "../../provider/receiver";
+import type { DeliveryInfo, ReceiverOptions, RekkoEvent } from "../../provider/receiver";
+import { createNodeReceiver, signPayload } from "../../provider/receiver";
 import { RekkoEmulator } from "../../provider/testing";
 import { linkPackage, ROOT } from "../support/engine";
 import { call } from "../support/http";
@@ -31,7 +31,7 @@ const ACCEPTED = [CURRENT, NEXT];
 function recorder<B extends Uint8Array>() {
   const events: string[] = [];
   const record = (line: string, delivery: DeliveryInfo<B>) => void events.push(delivery.repeat ? `${line} (repeat)` : line);
-  const options: RekkoHandlerOptions<B> = {
+  const options: ReceiverOptions<B> = {
     secrets: ACCEPTED,
     on: {
       whale_alert: (e, d) => record(`${e.type}:${e.side}:${e.flow.toFixed(0)}`, d),
@@ -83,7 +83,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     expect([unsigned.status, (unsigned.body as { reason?: string }).reason]).to.deep.equal([401, "missing-signature"]);
   }
 
-  it("Express 5: createWebhookHandler on the route, body parsers after it", async () => {
+  it("Express 5: a Node receiver's handle on the route, body parsers after it", async () => {
     const { events, options } = recorder<Buffer>();
     const server = expressApp(options).listen(0, "127.0.0.1");
     try {
@@ -97,7 +97,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("Fastify 5: raw Buffer body in an encapsulated scope, processDelivery", async () => {
+  it("Fastify 5: raw Buffer body in an encapsulated scope, a Node receiver's handleBody", async () => {
     const { events, options } = recorder<Buffer>();
     const app = fastifyApp({ ...options, maxBodyBytes: 4096 });
     try {
@@ -114,7 +114,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("Hono 4 on @hono/node-server: handleRekkoRequest(c.req.raw)", async () => {
+  it("Hono 4 on @hono/node-server: a web receiver's handle(c.req.raw)", async () => {
     const { events, options } = recorder<Uint8Array>();
     const server = serve({ fetch: honoApp(options).fetch, port: 0, hostname: "127.0.0.1" }) as Server;
     try {
@@ -175,7 +175,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
 
   it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the second is flagged as a repeat", async () => {
     const { events, options } = recorder<Buffer>();
-    const server = createServer(createWebhookHandler(options));
+    const server = createServer(createNodeReceiver(options).handle);
     try {
       const url = `${await listen(server)}/rekko`;
       for (const secret of [CURRENT, NEXT]) {
