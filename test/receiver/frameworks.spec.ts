@@ -20,6 +20,7 @@ import { RekkoEmulator } from "../../provider/testing";
 import { linkPackage, ROOT } from "../support/engine";
 import { call } from "../support/http";
 import { functionUrlServer, type UrlHandler } from "../support/lambda-url";
+import { gate } from "./sync";
 
 // The receiver accepts the current and the next secret (a rotation overlap); the webhook
 // signs with the next one.
@@ -157,12 +158,23 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     });
     try {
       const lines: string[] = [];
-      child.stdout.setEncoding("utf8").on("data", (text: string) => lines.push(...text.trim().split("\n")));
-      for (let i = 0; i < 200 && !lines.some((l) => l.startsWith("listening on")); i++)
-        await new Promise((r) => setTimeout(r, 50));
-      const port = /listening on (\d+)/.exec(lines.join("\n"))?.[1];
+      let printed = gate();
+      child.stdout.setEncoding("utf8").on("data", (text: string) => {
+        lines.push(...text.trim().split("\n"));
+        printed.open();
+      });
+      child.once("exit", (code) => printed.open(void lines.push(`exited ${code}`)));
+      /** Waits, line by line as the server prints them, until it has printed `count` lines. */
+      const linesPrinted = async (count: number) => {
+        while (lines.length < count) {
+          await printed.opened;
+          printed = gate();
+        }
+      };
+      await linesPrinted(1);
+      const port = /listening on (\d+)/.exec(lines[0] ?? "")?.[1];
       await deliverTo(`http://127.0.0.1:${port}/rekko`, "server-ts");
-      await new Promise((r) => setTimeout(r, 100));
+      await linesPrinted(4);
       expect(lines.slice(1)).to.deep.equal([
         "server-ts moved 9.7% to 0.68",
         "whale on server-ts: yes 250000 at 0.66",

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { PassThrough } from "node:stream";
@@ -10,7 +11,7 @@ import {
   signPayload,
 } from "../../provider/receiver";
 import { call } from "../support/http";
-import { calls, drained } from "./sync";
+import { calls, drained, gate } from "./sync";
 
 const SECRET = "receiver-secret-0123456789";
 
@@ -129,6 +130,9 @@ describe("receiver, Node face (regressions and bad input)", () => {
   afterEach(async () => {
     for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
   });
+  /** Resolves once the server side of a connection is closed. */
+  const closed = (socket: Socket | undefined): Promise<unknown> =>
+    !socket || socket.destroyed ? Promise.resolve() : once(socket, "close");
 
   it('with repeats: "suppress", makes a repeat arriving while the first copy is in onEvent wait for it, and share its failure (regression)', async () => {
     const handler = calls<boolean, boolean>();
@@ -221,7 +225,7 @@ describe("receiver, Node face (regressions and bad input)", () => {
     const total = 64 * 1024 * 1024;
     const answer = await stream(port, total, { "x-webhook-signature": "a".repeat(64) });
     expect(answer).to.include({ status: 413, connection: "close" });
-    await new Promise((r) => setTimeout(r, 200));
+    await closed(sockets[0]);
     const socket = sockets[0];
     expect(socket?.destroyed, "connection closed").to.equal(true);
     expect(socket?.bytesRead ?? 0, "bytes the server read of a 64 MiB body").to.be.below(8 * 1024 * 1024);
@@ -240,7 +244,7 @@ describe("receiver, Node face (regressions and bad input)", () => {
     expect(reply.body).to.deep.equal({ status: "body too large", reason: "body-too-large" });
     const unsigned = await stream(port, 16 * 1024 * 1024, {});
     expect(unsigned).to.include({ status: 401, connection: "close" });
-    await new Promise((r) => setTimeout(r, 200));
+    await closed(sockets[1]);
     expect(sockets[1]?.bytesRead ?? 0).to.be.below(4 * 1024 * 1024);
   });
 
@@ -269,6 +273,7 @@ describe("receiver, Node face (regressions and bad input)", () => {
       headers: { "x-webhook-signature": "a".repeat(64) },
     }) as unknown as IncomingMessage;
     const answered: { status?: number; body?: string } = {};
+    const ended = gate();
     const res = {
       headersSent: false,
       destroyed: false,
@@ -277,12 +282,13 @@ describe("receiver, Node face (regressions and bad input)", () => {
       },
       end(body: string) {
         answered.body = body;
+        ended.open();
       },
     } as unknown as ServerResponse;
     createNodeReceiver({ secrets: SECRET, onEvent: () => undefined }).handle(req, res);
     (req as unknown as PassThrough).write('{"type":');
     (req as unknown as PassThrough).destroy(new Error("ECONNRESET"));
-    await new Promise((r) => setTimeout(r, 20));
+    await ended.opened;
     expect(answered.status).to.equal(400);
     expect(JSON.parse(answered.body ?? "{}")).to.deep.equal({
       status: "the request body could not be read",
