@@ -1,7 +1,7 @@
 import got, { type Got, type RequestError, type Response } from "got";
 import { RekkoConflictError, RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
 import { sameEventSet } from "./events";
-import { delay, RateLimiter } from "./ratelimit";
+import { delay, RateLimiter } from "./rateLimit";
 import { errorFromResponse, isQuotaResponse } from "./responses";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE, type Settings } from "./settings";
 import { USER_AGENT } from "./version";

@@ -10,7 +10,7 @@ import {
   WEBHOOK_RESOURCE_TYPE,
   webhooksInState,
 } from "../../provider/core/orphans";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import { RekkoEmulator } from "../../provider/testing";
 
 const KEY = "rk_pro_orphans_test_key_000001";

@@ -2,17 +2,16 @@
  * The engine-level reliability suites: the real CLI on a file backend against the emulator
  * and its fault controls. Each suite returns summary lines (one per phase), the problems it
  * found (empty when it passed) and its figures; the specs assert on them, the script prints
- * them (scripts/reliability.ts).
+ * them (scripts/reliability/main.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { WEBHOOK_RESOURCE_TYPE } from "../../../provider/core/orphans";
-import { burstFor } from "../../../provider/core/ratelimit";
-import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../../provider/core/settings";
-import type { RekkoEmulator } from "../../../provider/testing";
-import { ROOT, WORK } from "../../support/engine";
-import { type Pace, paceOf, pacingFloorMs } from "../../support/pace";
+import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
+import { burstFor } from "../../provider/core/rateLimit";
+import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
+import type { RekkoEmulator } from "../../provider/testing";
+import { ROOT, WORK } from "../rig/engine";
 import {
   type CliResult,
   declareHooks,
@@ -27,7 +26,8 @@ import {
   suiteLine,
   sumFigures,
   until,
-} from "../support/harness";
+} from "../rig/harness";
+import { type Pace, paceOf, pacingFloorMs } from "../rig/pace";
 
 /** What a suite reports. */
 export interface SuiteReport {

@@ -9,13 +9,13 @@ import { createHmac } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
-import { EVENT_TYPES } from "../../../provider/core/events";
-import { hostKind } from "../../../provider/core/hosts";
-import { checkInputs } from "../../../provider/core/validation";
-import { isUnknown, UNKNOWN } from "../../../provider/dynamic/protocol";
-import * as rt from "../../../provider/dynamic/runtime";
-import { createNodeReceiver, createWebhookHandler } from "../../../provider/receiver/node";
-import { RekkoEmulator } from "../../../provider/testing";
+import { EVENT_TYPES } from "../../provider/core/events";
+import { hostKind } from "../../provider/core/hosts";
+import { checkInputs } from "../../provider/core/validation";
+import { isUnknown, UNKNOWN } from "../../provider/dynamic/protocol";
+import * as rt from "../../provider/dynamic/runtime";
+import { createNodeReceiver, createWebhookHandler } from "../../provider/receiver/node";
+import { RekkoEmulator } from "../../provider/testing";
 
 /** The figures of one property run. */
 export interface FuzzReport {

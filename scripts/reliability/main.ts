@@ -1,7 +1,7 @@
 /**
  * The reliability suites at full size (issue 7): prints one summary line per suite (and detail
  * lines), exits non-zero when any suite found a problem. Run through `npm run reliability`
- * (scripts/reliability.sh builds the package and finds the toolchain first).
+ * (scripts/reliability/run.sh builds the package and finds the toolchain first).
  *
  *   npm run reliability                                  # every suite, full size
  *   npm run reliability -- --suite faults --suite fuzz   # some of them
@@ -17,19 +17,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  debugLeakSuite,
-  faultsSuite,
-  interruptSuite,
-  rateLimitSuite,
-  type SuiteReport,
-  upgradeSuite,
-} from "../test/reliability/suites/engine";
-import { fuzzAll, fuzzLine } from "../test/reliability/suites/fuzz";
+import { fuzzAll, fuzzLine } from "./fuzz";
+import { debugLeakSuite, faultsSuite, interruptSuite, rateLimitSuite, type SuiteReport, upgradeSuite } from "./suites";
 
 const SUITES = ["faults", "rate", "interrupt", "fuzz", "debug", "upgrade"] as const;
 type Suite = (typeof SUITES)[number];
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 const DOC = join(ROOT, "docs", "RELIABILITY.md");
 const marker = (suite: string, end: boolean) => `<!-- reliability:${suite}:${end ? "end" : "start"} -->`;
 
