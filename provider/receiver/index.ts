@@ -6,6 +6,7 @@
  *   Deno, Workers, edge functions and Next.js route handlers;
  * - Node ({@link createNodeReceiver}): node:http and node:crypto; also {@link verifySignature}
  *   and {@link signPayload}.
+ *
  * Bundlers targeting a browser/worker platform resolve the web face alone (`index.web.ts`).
  * @packageDocumentation
  */

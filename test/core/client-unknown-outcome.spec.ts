@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { RekkoClient } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
 import { RateLimiter } from "../../provider/core/rateLimit";
 
 /**

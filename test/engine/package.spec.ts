@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
+import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { webBundle } from "../support/bundle";
 import { apiCalls, engineEnv, ROOT, toolchainDir } from "../support/engine";
@@ -15,7 +16,7 @@ import { apiCalls, engineEnv, ROOT, toolchainDir } from "../support/engine";
 const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 
 const program = `import * as pulumi from "@pulumi/pulumi";
-import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature, WEBHOOK_RESOURCE_TYPE } from "pulumi-rekko";
+import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature } from "pulumi-rekko";
 import { createWebReceiver } from "pulumi-rekko/receiver";
 import { RekkoEmulator, signPayload } from "pulumi-rekko/testing";
 
@@ -28,7 +29,6 @@ export const verifierWorks = verifySignature("{}", signPayload("{}", "k".repeat(
 export const emulatorClass = typeof RekkoEmulator;
 export const ids = { plain: plain.webhookId, paired: paired.webhookId };
 export const pairedSecret = paired.secret;
-export const typeToken = WEBHOOK_RESOURCE_TYPE;
 
 // The light receiver from the same install, run inside the program: a signed Request verified on crypto.subtle.
 const body = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"yes","flow":1,"price":0.5}';
@@ -240,7 +240,7 @@ describe("the packed package, installed into a fresh project outside the source 
     const up = await stack.up();
     expect(up.outputs.verifierWorks?.value).to.equal(true);
     expect(up.outputs.webVerified?.value, "the light receiver inside a Pulumi program").to.equal(true);
-    expect(up.outputs.typeToken?.value, "the exported type token is the stored one").to.equal(TYPE);
+    expect(WEBHOOK_RESOURCE_TYPE, "the type token the other tests use is the stored one").to.equal(TYPE);
     expect(emu.webhooks()).to.have.length(2);
     const state = (await stack.exportStack()).deployment as { resources: { type: string; outputs?: { __provider?: string } }[] };
     const sizes = state.resources.filter((r) => r.type === TYPE).map((r) => Buffer.byteLength(r.outputs?.__provider ?? ""));
