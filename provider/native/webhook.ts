@@ -37,7 +37,7 @@ export interface NativeResource {
 }
 
 /** Properties the schema marks secret. */
-const SECRET_PROPERTIES = ["secret"];
+const SECRET_PROPERTIES = ["secret", "keyFingerprint"];
 
 /** The properties to answer as secrets: the schema's, and every one that arrived secret in `sources`. */
 const secretsOf = (...sources: (Props | undefined)[]): string[] => [...SECRET_PROPERTIES, ...secretKeys(...sources)];
