@@ -150,11 +150,6 @@ export class RekkoClient {
     return body.map((w) => asWebhook(w, request));
   }
 
-  /** `GET /v1/customers/me`: the account's plan, usage, quotas and reset date, as answered. Rekko may bill it as a LISTING call. */
-  async getCustomer(): Promise<unknown> {
-    return this.call("GET /v1/customers/me", () => this.http.get("v1/customers/me"));
-  }
-
   /**
    * `POST /v1/webhooks`: one POST on the happy path, no list. Retried only when the server
    * cannot have acted (refused, rate-limit 429). When the outcome is unknown (timeout, dropped

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { RekkoClient, RekkoConflictError } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
+import { RekkoConflictError } from "../../provider/core/errors";
 import { delay, RateLimiter } from "../../provider/core/rateLimit";
 import { WebhookSession } from "../../provider/core/session";
 import { USER_AGENT } from "../../provider/core/version";

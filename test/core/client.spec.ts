@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import {
   RekkoAuthenticationError,
-  RekkoClient,
   RekkoConflictError,
   RekkoNetworkError,
   RekkoPlanError,
@@ -10,6 +9,7 @@ import {
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
 import { RateLimiter } from "../../provider/core/rateLimit";
 import { CLOCK_SKEW_ALLOWANCE_MS, decideUnknownCreate } from "../../provider/core/unknownCreate";
 import { RekkoEmulator } from "../../provider/testing";

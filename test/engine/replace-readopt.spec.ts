@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { RekkoClient } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
 import { DYNAMIC_WEBHOOK } from "../../provider/core/types";
 import { RekkoEmulator } from "../../provider/testing";
 import { apiCalls, pulumiCli, resources, type TestProject, webhooksProject } from "../support/engine";
