@@ -11,6 +11,7 @@ import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { burstFor } from "../../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import type { RekkoEmulator } from "../../provider/testing";
+import { resourceCounts } from "../rig/cli";
 import { ROOT, WORK } from "../rig/engine";
 import {
   type CliResult,
@@ -89,18 +90,6 @@ export function installFaults(emu: RekkoEmulator, plan: FaultPlan): () => void {
     clearInterval(timer);
     emu.clearFaults();
   };
-}
-
-/** The "Resources:" counts of a CLI run (`{created: 30, unchanged: 1}`). */
-export function resourceCounts(out: string): Record<string, number> {
-  const section = out.slice(out.lastIndexOf("Resources:"));
-  const counts: Record<string, number> = {};
-  for (const m of section.matchAll(
-    /^\s+[-+~]*\s*(\d+) (created|updated|deleted|replaced|unchanged|imported|read|refreshed|to \w+)/gm,
-  )) {
-    counts[m[2] ?? ""] = Number(m[1]);
-  }
-  return counts;
 }
 
 function failed(step: string, r: CliResult): string {
@@ -395,7 +384,7 @@ export function orphansCli(
  * Suite 3, interrupted deployment: `up` of `hooks` webhooks (400 ms latency on each create) is
  * interrupted with `signal` once a third are registered. Then the documented recovery
  * (docs/RELIABILITY.md): list and delete unmanaged webhooks with pulumi-rekko-orphans from the
- * stack export, `pulumi cancel` if the stack is still locked, `pulumi refresh
+ * stack export (those of interrupted creates too: the killed run's processes are gone by then), `pulumi cancel` if the stack is still locked, `pulumi refresh
  * --clear-pending-creates`, `pulumi up`. It must end with exactly the declared webhooks, each
  * held by the state, and no orphan; then destroy leaves none.
  */
@@ -484,7 +473,7 @@ export async function interruptSuite(options: {
     if (listed.code !== 0) report.problems.push(`orphans list exited ${listed.code}: ${listed.stderr}`);
     if (unmanaged.length !== orphansBefore)
       report.problems.push(`orphans tool listed ${unmanaged.length}, expected ${orphansBefore}`);
-    const removed = await orphansCli(["--delete"], env, before.text);
+    const removed = await orphansCli(["--delete", "--include-interrupted"], env, before.text);
     toolOutput.push(removed.stdout, removed.stderr);
     if (removed.code !== 0) report.problems.push(`orphans --delete exited ${removed.code}: ${removed.stderr}`);
     steps.push(`pulumi-rekko-orphans --delete: ${removed.stdout.match(/Deleted \d+/)?.[0] ?? "nothing to delete"}`);
