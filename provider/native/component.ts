@@ -4,6 +4,7 @@
  * native `rekko:index:Webhook` signed with the current one.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_WEBHOOK } from "../core/types";
 import { secretSlots } from "../dynamic/withSecret";
 import { WEBHOOK, WEBHOOK_WITH_SECRET } from "./provider";
 
@@ -19,7 +20,14 @@ class NativeWebhook extends pulumi.CustomResource {
     opts: pulumi.CustomResourceOptions,
   ) {
     const props = { ...args, webhookId: undefined, enabled: undefined, failureCount: undefined, createdAt: undefined };
-    super(WEBHOOK, name, props as pulumi.Inputs, { ...opts, additionalSecretOutputs: ["secret"] });
+    // The alias moves RekkoWebhookWithSecret's webhook over when a stack replaces that component
+    // with this one aliased to it (docs/MIGRATING.md): with its parent's alias, the engine finds
+    // the old child under the dynamic type.
+    super(WEBHOOK, name, props as pulumi.Inputs, {
+      ...opts,
+      additionalSecretOutputs: ["secret"],
+      aliases: [{ type: DYNAMIC_WEBHOOK }],
+    });
   }
 }
 
