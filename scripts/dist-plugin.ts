@@ -34,7 +34,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { adhocSign, removeSignature } from "./dist-macho";
 import { removeAuthenticode } from "./dist-pe";
 
@@ -95,6 +95,25 @@ const WORK = join(ROOT, ".work", "dist");
 const say = (line: string) => process.stderr.write(`==> ${line}\n`);
 
 /**
+ * `typescript` (9 MB, which @pulumi/pulumi loads at start for its closure serialization, the
+ * dynamic providers' machinery) is left out: the native provider serializes no function. What
+ * would use it gets an error naming why.
+ */
+const withoutTypeScript: Plugin = {
+  name: "without-typescript",
+  setup(b) {
+    b.onResolve({ filter: /^typescript$/ }, () => ({ path: "typescript", namespace: "stub" }));
+    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
+      loader: "js",
+      contents: `module.exports = new Proxy({}, { get(_, key) {
+        if (typeof key !== "string" || key === "__esModule") return undefined;
+        throw new Error("TypeScript is not part of the ${PLUGIN} executable (it serializes no function; ts." + key + " was asked for)");
+      } });`,
+    }));
+  },
+};
+
+/**
  * The provider bundled from its entry point into one CommonJS script, for Node.js 22. Returns
  * the script's text. Every module is bundled (a SEA's `require` loads only Node's built-ins).
  */
@@ -115,6 +134,7 @@ export async function bundle(): Promise<string> {
     // script but is never taken.
     logOverride: { "require-resolve-not-external": "silent" },
     logLevel: "warning",
+    plugins: [withoutTypeScript],
   });
   const [out] = result.outputFiles;
   if (!out) throw new Error("esbuild wrote no bundle");
@@ -217,22 +237,30 @@ async function executable(target: Target, script: string, assets: Assets, dir: s
   return exe;
 }
 
-/** Packs `exe` as the target's archive in `outDir`; returns the archive's path. */
+/**
+ * Packs `exe` as the target's archive into `outDir`; returns the archive's path. The archive is
+ * made once beside the executable (same cache) and copied from there.
+ */
 export function packArchive(exe: string, target: Target, outDir: string): string {
   mkdirSync(outDir, { recursive: true });
-  const archive = join(outDir, archiveName(target));
   const dir = join(exe, "..");
-  execFileSync("tar", [
-    "--owner=0",
-    "--group=0",
-    "--numeric-owner",
-    "--mtime=@0",
-    "-czf",
-    archive,
-    "-C",
-    dir,
-    executableName(target),
-  ]);
+  const packed = join(dir, archiveName(target));
+  if (!existsSync(packed)) {
+    execFileSync("tar", [
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--mtime=@0",
+      "-czf",
+      `${packed}.tmp`,
+      "-C",
+      dir,
+      executableName(target),
+    ]);
+    renameSync(`${packed}.tmp`, packed);
+  }
+  const archive = join(outDir, archiveName(target));
+  copyFileSync(packed, archive);
   return archive;
 }
 

@@ -198,8 +198,18 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<Release> 
   copyFileSync(join(ROOT, "scripts", "dist-install.sh"), installScript);
   chmodSync(installScript, 0o755);
 
+  // The package's prepack/postpack (scripts/pack.js) without its prepare (a second tsc build:
+  // scripts/setup.sh has built dist/ already).
   say("npm package (npm pack)");
-  const npmName = run("npm", ["pack", "--pack-destination", dir, "--silent"], { cwd: ROOT }).trim().split("\n").pop() ?? "";
+  let npmName = "";
+  run("node", [join(ROOT, "scripts", "pack.js"), "before"]);
+  try {
+    npmName =
+      run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--silent"], { cwd: ROOT }).trim().split("\n").pop() ??
+      "";
+  } finally {
+    run("node", [join(ROOT, "scripts", "pack.js"), "after"]);
+  }
   const npmPackage = join(dir, npmName);
 
   say("SDKs (the toolchain's generators)");
