@@ -22,11 +22,9 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { burstFor } from "../provider/core/ratelimit";
+import { burstFor } from "../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../provider/core/settings";
 import { RekkoEmulator } from "../provider/testing";
-import { exportText, openProject, ROOT, type TestProject, toolchainDir } from "../test/support/engine";
-import { paceOf, pacingFloorMs } from "../test/support/pace";
 import { machine, versions } from "./bench/machine";
 import { benchNative, nativeMarkdown } from "./bench/native";
 import { ProcessSampler, type ProcessUsage } from "./bench/procs";
@@ -44,6 +42,8 @@ import {
   type StateSize,
   summarize,
 } from "./bench/results";
+import { exportText, openProject, ROOT, type TestProject, toolchainDir } from "./rig/engine";
+import { paceOf, pacingFloorMs } from "./rig/pace";
 
 const { values: args } = parseArgs({
   options: {

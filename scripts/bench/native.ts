@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { RekkoEmulator } from "../../provider/testing";
-import { exportText, linkPlugin, openProject, type TestProject } from "../../test/support/engine";
+import { exportText, linkPlugin, openProject, type TestProject } from "../rig/engine";
 import { ProcessSampler } from "./procs";
 
 /** `rekko`: RekkoWebhook (dynamic); `native`: rekko:index:Webhook (the plugin). */

@@ -1,0 +1,119 @@
+/**
+ * Every figure source of README.md and docs/: its name (the `<source>` of `<!-- figure:<source>[:<view>] -->`
+ * and of docs/figures/<source>.json), the command that measures it, and the views that render it.
+ * A document may hold a measured number only inside a block of one of these.
+ */
+import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
+import { type Results, stamp } from "./results";
+import { fromCode, measured, type Registry } from "./sources";
+
+const seconds = (s: number) => `${s.toFixed(s < 100 ? 1 : 0)} s`;
+const load = (x: number | undefined) => (x === undefined ? "unknown" : x.toFixed(2));
+
+/** `npm test` through `.ci/run` on a fresh clone, then `npm run demo` there (`npm run measure -- ci`). */
+export interface CiData {
+  seconds: number;
+  /** Mocha's summary: passing, pending and failing tests. */
+  tests: { passing: number; pending: number; failing: number };
+  exitCode: number;
+  demoSeconds?: number;
+  demoExitCode?: number;
+  cpus: number;
+  cpuModel: string;
+  loadAtStart: number;
+  loadAtEnd: number;
+}
+
+/** The toolchain built from nothing: empty Go caches and an empty toolchain cache (`npm run measure -- toolchain`). */
+export interface ToolchainData {
+  seconds: number;
+  exitCode: number;
+  go: string;
+  cpus: number;
+  cpuModel: string;
+  loadAtStart: number;
+  loadAtEnd: number;
+}
+
+/** What Pulumi's Node.js host installs into the package directory the first time (`npm run measure -- plugin-install`). */
+export interface PluginInstallData {
+  packages: number;
+  bytes: number;
+}
+
+/** One suite of `npm run reliability` (scripts/reliability.ts). */
+export interface ReliabilityData {
+  suite: string;
+  lines: string[];
+  problems: string[];
+  data: Record<string, unknown>;
+}
+
+const machine = (d: { cpus: number; loadAtStart: number; loadAtEnd: number }) =>
+  `${d.cpus} CPUs, 1-minute load ${load(d.loadAtStart)} at the start and ${load(d.loadAtEnd)} at the end`;
+
+const reliabilityBlock = (r: Results<ReliabilityData>) =>
+  [`\`${r.command}\`, ${stamp(r)}:`, "", "```text", ...r.data.lines, "```"].join("\n");
+
+interface UpgradeRun {
+  from: string;
+  codeChanged: boolean;
+  counts: Record<string, number>;
+  writes: number;
+}
+
+/** What an upgrade did to a deployed stack, from the `real` run of the upgrade suite. */
+function upgradeOutcome(r: Results<ReliabilityData>): string {
+  const real = r.data.data.real as UpgradeRun | undefined;
+  if (!real) return `(the last upgrade run, ${stamp(r)}, had no run with the real build)`;
+  const counts = Object.entries(real.counts)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
+  const what = real.codeChanged
+    ? "the stored provider code differed from this version's, and `up` updated each webhook in place"
+    : "the stored provider code was identical to this version's, and `up` changed nothing";
+  return `from \`${real.from}\`, ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
+}
+
+const reliability = (suite: string, title: string, extra: Record<string, (r: Results<ReliabilityData>) => string> = {}) =>
+  measured<ReliabilityData>(`reliability suite ${suite}: ${title}`, `npm run reliability -- --suite ${suite} --record`, {
+    "": reliabilityBlock,
+    ...extra,
+  });
+
+export const REGISTRY: Registry = {
+  defaults: fromCode("the settings' defaults", "provider/core/settings.ts", {
+    "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
+  }),
+  ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
+    "": (r) =>
+      `took ${seconds(r.data.seconds)}, \`npm ci\` included, for ${r.data.tests.passing} passing tests` +
+      `${r.data.tests.pending ? ` (${r.data.tests.pending} pending)` : ""}${r.data.exitCode ? `, and FAILED (exit ${r.data.exitCode}, ${r.data.tests.failing} failing)` : ""} ` +
+      `(${stamp(r)}; ${machine(r.data)})`,
+    demo: (r) =>
+      r.data.demoSeconds === undefined
+        ? "(not run)"
+        : `took ${seconds(r.data.demoSeconds)}${r.data.demoExitCode ? ` and FAILED (exit ${r.data.demoExitCode})` : ""} (${stamp(r)})`,
+  }),
+  toolchain: measured<ToolchainData>(
+    "the Pulumi toolchain built with empty Go and toolchain caches",
+    "npm run measure -- toolchain",
+    {
+      "": (r) =>
+        `took ${seconds(r.data.seconds)}${r.data.exitCode ? ` and FAILED (exit ${r.data.exitCode})` : ""} with empty Go build and module caches and an empty toolchain cache (${r.data.go}; ${stamp(r)}; ${machine(r.data)})`,
+    },
+  ),
+  "plugin-install": measured<PluginInstallData>(
+    "what Pulumi's Node.js host installs into the package directory",
+    "npm run measure -- plugin-install",
+    {
+      "": (r) => `${r.data.packages} packages (${(r.data.bytes / 1e6).toFixed(0)} MB; ${stamp(r)})`,
+    },
+  ),
+  "reliability-faults": reliability("faults", "faults during up, refresh and destroy"),
+  "reliability-rate": reliability("rate", "the rate limit"),
+  "reliability-interrupt": reliability("interrupt", "an interrupted deployment"),
+  "reliability-fuzz": reliability("fuzz", "bad input, property-based"),
+  "reliability-debug": reliability("debug", "secrets in --debug and -v output"),
+  "reliability-upgrade": reliability("upgrade", "an upgrade of a deployed stack", { outcome: upgradeOutcome }),
+};
