@@ -7,7 +7,8 @@
  *   integrity) before handing it to `pulumi plugin install` (scripts/dist-install.sh);
  * - `pulumi-rekko-<version>.tgz`, the npm package (`npm pack`);
  * - `pulumi-rekko-rekko-<version>.tgz`, the Node.js SDK (`@pulumi-rekko/rekko`, compiled);
- * - the Python SDK's sdist and wheel (scripts/sdk-python.sh), the Java SDK (scripts/sdk-java.sh);
+ * - the Python SDK's sdist and wheel (scripts/sdk/python.sh); the Java SDK's jar and its sources
+ *   in `sdk/java/` (scripts/sdk/java.sh);
  * - `sdk/go/`: the Go SDK as a module tree, its go.mod naming the import path;
  * - `sdk/dotnet/`: the .NET SDK's sources (not compiled: no .NET here);
  * - `SHA256SUMS` of every file above (`sha256sum -c SHA256SUMS` checks them).
@@ -33,7 +34,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { buildExecutables, hostTarget, PLUGIN, packArchive, ROOT, TARGETS, type Target, version } from "./dist-plugin";
 
 const SCHEMA = "provider/native/schema.json";
@@ -61,7 +62,8 @@ export interface Release {
   npmPackage: string;
   nodeSdk: string;
   python?: { sdist: string; wheel: string };
-  java?: string;
+  /** The Java SDK: its sources (a Maven project) and the jar Maven built from them. */
+  java?: { sources: string; jar: string };
   goModule: string;
   dotnet: string;
   sums: string;
@@ -214,33 +216,47 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<Release> 
 
   say("SDKs (the toolchain's generators)");
   const sdk = join(BUILD, "sdk");
-  run(join(toolchain(), "pulumi-rekko-sdkgen"), [schema, sdk, "go", "nodejs"]);
-  run(join(toolchain(), "pulumi-rekko-sdkgen-dotnet"), [schema, join(sdk, "dotnet")]);
+  let dotnetSrc = join(sdk, "dotnet");
+  const sdkgen = join(ROOT, "toolchain", "sdkgen.sh");
+  if (existsSync(sdkgen)) run("bash", [sdkgen, schema, sdk, "go", "nodejs", "dotnet"]);
+  else {
+    // The toolchain's generator programs as they were before toolchain/sdkgen.sh.
+    run(join(toolchain(), "pulumi-rekko-sdkgen"), [schema, sdk, "go", "nodejs"]);
+    run(join(toolchain(), "pulumi-rekko-sdkgen-dotnet"), [schema, join(sdk, "dotnet")]);
+    dotnetSrc = join(sdk, "dotnet", "dotnet");
+  }
   const nodeTgz = nodeSdk(join(sdk, "nodejs"), dir);
   const goDir = goModule(join(sdk, "go"), dir, spec);
   const dotnet = join(dir, "sdk", "dotnet");
-  cpSync(join(sdk, "dotnet", "dotnet"), dotnet, { recursive: true });
+  cpSync(dotnetSrc, dotnet, { recursive: true });
 
   let python: Release["python"];
-  const pythonScript = join(ROOT, "scripts", "sdk-python.sh");
+  const pythonScript = join(ROOT, "scripts", "sdk", "python.sh");
   if (!existsSync(pythonScript))
-    missing.push("Python SDK sdist and wheel: scripts/sdk-python.sh (the Python SDK build) is not in this checkout");
+    missing.push("Python SDK sdist and wheel: scripts/sdk/python.sh (the Python SDK build) is not in this checkout");
   else if (!has("python3")) missing.push("Python SDK sdist and wheel: python3 is not on PATH");
   else {
-    say("Python SDK (scripts/sdk-python.sh)");
-    const [sdist, wheel] = run("bash", [pythonScript, dir, schema]).trim().split("\n");
+    say("Python SDK (scripts/sdk/python.sh)");
+    const out = join(BUILD, "python");
+    const [sdist, wheel] = run("bash", [pythonScript, out, schema]).trim().split("\n");
     if (!sdist?.endsWith(".tar.gz") || !wheel?.endsWith(".whl"))
-      throw new Error(`scripts/sdk-python.sh printed ${sdist}, ${wheel}`);
-    python = { sdist, wheel };
+      throw new Error(`scripts/sdk/python.sh printed ${sdist}, ${wheel}`);
+    python = { sdist: join(dir, basename(sdist)), wheel: join(dir, basename(wheel)) };
+    copyFileSync(sdist, python.sdist);
+    copyFileSync(wheel, python.wheel);
   }
-  let java: string | undefined;
-  const javaScript = join(ROOT, "scripts", "sdk-java.sh");
-  if (!existsSync(javaScript)) missing.push("Java SDK: scripts/sdk-java.sh (the Java SDK build) is not in this checkout");
+  let java: Release["java"];
+  const javaScript = join(ROOT, "scripts", "sdk", "java.sh");
+  if (!existsSync(javaScript)) missing.push("Java SDK: scripts/sdk/java.sh (the Java SDK build) is not in this checkout");
   else if (!has("mvn")) missing.push("Java SDK: mvn (Maven) is not on PATH");
   else {
-    say("Java SDK (scripts/sdk-java.sh)");
-    run("bash", [javaScript, join(dir, "sdk"), schema]);
-    java = join(dir, "sdk", "java");
+    say("Java SDK (scripts/sdk/java.sh)");
+    const out = join(BUILD, "java");
+    const jar = run("bash", [javaScript, out, schema]).trim().split("\n").pop() ?? "";
+    if (!jar.endsWith(".jar")) throw new Error(`scripts/sdk/java.sh printed ${jar}`);
+    java = { sources: join(dir, "sdk", "java"), jar: join(dir, basename(jar)) };
+    cpSync(join(out, "java"), java.sources, { recursive: true, filter: (p) => !/[\\/]target([\\/]|$)/.test(p) });
+    copyFileSync(jar, java.jar);
   }
 
   const sums = writeSums(dir);

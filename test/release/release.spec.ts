@@ -42,13 +42,14 @@ describe("release: npm run dist writes every artifact, and each one installs or 
       "SHA256SUMS",
       "sdk",
       ...(r.python ? [basename(r.python.sdist), basename(r.python.wheel)] : []),
+      ...(r.java ? [basename(r.java.jar)] : []),
     ].sort();
     expect(top).to.deep.equal(expected);
     const sdks = readdirSync(join(r.dir, "sdk")).sort();
     expect(sdks).to.deep.equal(["dotnet", "go", ...(r.java ? ["java"] : [])].sort());
     // What is not built is said, naming what is missing: never a stand-in file.
-    if (!r.python) expect(r.missing.join("\n")).to.match(/Python SDK sdist and wheel: .*(scripts\/sdk-python\.sh|python3)/);
-    if (!r.java) expect(r.missing.join("\n")).to.match(/Java SDK: .*(scripts\/sdk-java\.sh|mvn)/);
+    if (!r.python) expect(r.missing.join("\n")).to.match(/Python SDK sdist and wheel: .*(scripts\/sdk\/python\.sh|python3)/);
+    if (!r.java) expect(r.missing.join("\n")).to.match(/Java SDK: .*(scripts\/sdk\/java\.sh|mvn)/);
   });
 
   it("SHA256SUMS covers every file and sha256sum -c accepts it", () => {
@@ -136,5 +137,11 @@ describe("release: npm run dist writes every artifact, and each one installs or 
     execFileSync("python3", ["-m", "venv", venv]);
     execFileSync(join(venv, "bin", "pip"), ["install", "--quiet", r.python?.wheel as string], { stdio: "pipe" });
     execFileSync(join(venv, "bin", "python"), ["-c", "import pulumi_rekko; pulumi_rekko.Webhook"], { stdio: "pipe" });
+  });
+
+  it("the Java SDK: its Maven sources and the jar built from them (when the Java SDK build is in this checkout)", function () {
+    if (!r.java) this.skip();
+    expect(readdirSync(r.java?.sources as string)).to.include("pom.xml");
+    expect(readFileSync(r.java?.jar as string).toString("latin1", 0, 2), "a zip (jar)").to.equal("PK");
   });
 });
