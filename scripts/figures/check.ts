@@ -156,12 +156,18 @@ export function renderDocs(root: string, registry: Registry, only?: readonly str
   for (const file of documents(root)) {
     const path = join(root, file);
     const text = readFileSync(path, "utf8");
-    const next = replaceBlocks(text, (b) => {
-      if (only && !only.includes(b.source)) return undefined;
-      const r = render(registry, root, b);
-      if (!r.ok) throw new Error(`${file}:${b.line}: figure:${b.id}: ${r.message}`);
-      return r.text;
-    });
+    let next: string;
+    try {
+      next = replaceBlocks(text, (b) => {
+        if (only && !only.includes(b.source)) return undefined;
+        const r = render(registry, root, b);
+        if (!r.ok) throw new Error(`${file}:${b.line}: figure:${b.id}: ${r.message}`);
+        return r.text;
+      });
+    } catch (err) {
+      if (err instanceof BlockSyntaxError) throw new Error(`${file}:${err.line}: ${err.message}`);
+      throw err;
+    }
     if (next !== text) {
       writeFileSync(path, next);
       changed.push(file);
