@@ -25,6 +25,7 @@ export {
   RekkoNetworkError,
   RekkoNotFoundError,
   RekkoPlanError,
+  RekkoQuotaError,
   RekkoRateLimitError,
   RekkoResponseError,
   RekkoServerError,

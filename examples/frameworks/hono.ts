@@ -1,6 +1,6 @@
 // Hono (any runtime: Node, Bun, Deno, Workers): hand the web-standard Request to
 // handleRekkoRequest, which reads the raw body itself. Define the options once, so the
-// duplicate memory lasts across requests.
+// repeat memory lasts across requests.
 import { Hono } from "hono";
 import { handleRekkoRequest, type RekkoHandlerOptions } from "pulumi-rekko/receiver";
 

@@ -1,7 +1,7 @@
 import got, { type Got, type RequestError, type Response } from "got";
 import { RekkoConflictError, RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
 import { sameEventSet } from "./events";
-import { delay, RateLimiter } from "./ratelimit";
+import { delay, RateLimiter } from "./rateLimit";
 import { errorFromResponse, isQuotaResponse } from "./responses";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE, type Settings } from "./settings";
 import { USER_AGENT } from "./version";
@@ -199,6 +199,11 @@ export class RekkoClient {
       throw new RekkoResponseError(`${request} did not answer a list.`, { request });
     }
     return body.map((w) => asWebhook(w, request));
+  }
+
+  /** `GET /v1/customers/me`: the account's plan, usage, quotas and reset date, as answered. Rekko may bill it as a LISTING call. */
+  async getCustomer(): Promise<unknown> {
+    return this.call("GET /v1/customers/me", () => this.http.get("v1/customers/me"));
   }
 
   /**

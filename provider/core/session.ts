@@ -6,9 +6,9 @@
  */
 import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
 import { type ReplacedField, replacedFields } from "./diff";
-import { RekkoConflictError, RekkoKeyMismatchError, RekkoNotFoundError } from "./errors";
+import { RekkoConfigError, RekkoConflictError, RekkoNotFoundError } from "./errors";
 import { sameEventSet } from "./events";
-import { keyFingerprint } from "./fingerprint";
+import { assertSameKey, currentFingerprint, type KeyCheckedOperation } from "./keyCheck";
 import { missingKeyError, type RawSettings, resolveSettings, type Settings } from "./settings";
 import { type CheckContext, type CheckFailure, checkInputs } from "./validation";
 
@@ -31,7 +31,10 @@ export interface WebhookOutputs {
   failureCount: number;
   createdAt: string;
   secret: string;
-  /** {@link keyFingerprint} of the API key that registered (or adopted) the webhook; never the key. */
+  /**
+   * `keyFingerprint(apiKey, webhookId)` of the key that registered (or adopted) the webhook: never
+   * the key, different for every webhook; the faces store it as a secret output.
+   */
   keyFingerprint: string;
 }
 
@@ -50,7 +53,7 @@ export interface DiffPlan {
   warnings: string[];
 }
 
-function outputs(info: WebhookInfo, inputs: WebhookInputs, fingerprint: string): WebhookOutputs {
+function outputs(info: WebhookInfo, inputs: WebhookInputs, fingerprint: string | undefined): WebhookOutputs {
   return {
     webhookId: info.webhook_id,
     // url and events echo the declared inputs, so diff compares like with like.
@@ -60,16 +63,9 @@ function outputs(info: WebhookInfo, inputs: WebhookInputs, fingerprint: string):
     failureCount: info.failure_count,
     createdAt: info.created_at,
     secret: inputs.secret ?? "",
-    keyFingerprint: fingerprint,
+    keyFingerprint: fingerprint ?? "",
   };
 }
-
-/** What a different key would do to a webhook it cannot see, by operation. */
-const MISMATCH_EFFECT = {
-  refresh: "refresh would drop it from the state while it keeps delivering",
-  update: "this deployment would lose track of it",
-  delete: "delete would count it as already gone while it keeps delivering",
-} as const;
 
 /** The webhook lifecycle for one provider process. */
 export class WebhookSession {
@@ -95,9 +91,20 @@ export class WebhookSession {
     private readonly overrides: Partial<ClientOptions> = {},
   ) {}
 
-  /** The resolved settings; throws a `RekkoConfigError` naming the bad setting. */
+  /** The settings resolved once per session (configure), or the error resolving them gave. */
+  private resolved: { settings: Settings } | { error: unknown } | undefined;
+
+  /** The resolved settings, parsed once per session; throws the same `RekkoConfigError` (naming its `setting`) each time. */
   settings(): Settings {
-    return resolveSettings(this.raw);
+    if (!this.resolved) {
+      try {
+        this.resolved = { settings: resolveSettings(this.raw) };
+      } catch (error) {
+        this.resolved = { error };
+      }
+    }
+    if ("error" in this.resolved) throw this.resolved.error;
+    return this.resolved.settings;
   }
 
   /** The API client, built once from the settings; a missing key throws the two ways to set it. */
@@ -110,32 +117,18 @@ export class WebhookSession {
     return this.client;
   }
 
-  /** The fingerprint of the configured key; undefined when no key (or no valid setting) is configured. */
-  fingerprint(): string | undefined {
+  /** The configured key, or undefined when none (or no valid setting) is configured. */
+  private configuredKey(): string | undefined {
     try {
-      const key = this.settings().apiKey;
-      return key ? keyFingerprint(key) : undefined;
+      return this.settings().apiKey;
     } catch {
       return undefined;
     }
   }
 
-  /**
-   * Refuses to act on a webhook that the state says another key registered: that key's list
-   * does not show it and its DELETE answers 404. State from before fingerprints (none stored)
-   * passes.
-   */
-  private assertSameKey(id: string, stored: unknown, operation: keyof typeof MISMATCH_EFFECT): void {
-    const current = this.fingerprint();
-    if (typeof stored !== "string" || stored === "" || current === undefined || stored === current) return;
-    throw new RekkoKeyMismatchError(
-      `Webhook ${id} was registered with the API key whose fingerprint is ${stored}, but the configured key ` +
-        `(rekko:apiKey or REKKO_API_KEY) has fingerprint ${current}. That key cannot see or delete it: ` +
-        `${MISMATCH_EFFECT[operation]}. Set the original key back (\`pulumi config set --secret rekko:apiKey <key>\`) ` +
-        "and run `pulumi up` (refresh and destroy use the key of the last `up`). " +
-        "To move the stack to another account, first run `pulumi destroy` with the original key, then switch keys and " +
-        "run `pulumi up`; to stop managing the webhook without deleting it, `pulumi state delete <urn>`.",
-    );
+  /** Refuses, before any API call, a webhook whose stored fingerprint names another key ({@link assertSameKey}). */
+  private assertSameKey(id: string, stored: unknown, operation: KeyCheckedOperation): void {
+    assertSameKey(id, stored, this.configuredKey(), operation);
   }
 
   /**
@@ -150,10 +143,8 @@ export class WebhookSession {
     try {
       s = this.settings();
     } catch (err) {
-      // Every settings message starts with the setting's name: report the failure under it.
-      const reason = (err as Error).message;
-      const property = /^(rekko:[A-Za-z]+)/.exec(reason)?.[1] ?? "rekko:baseUrl";
-      return { inputs: news, failures: [{ property, reason }] };
+      if (!(err instanceof RekkoConfigError)) throw err;
+      return { inputs: news, failures: [{ property: err.setting ?? "", reason: err.message }] };
     }
     const result = checkInputs(news, { allowLocalReceivers: s.local, ...(isPending ? { isPending } : {}) });
     if (!s.apiKey) result.failures.push({ property: "rekko:apiKey", reason: missingKeyError().message });
@@ -240,7 +231,10 @@ export class WebhookSession {
     this.hold(id);
     const outs = { ...olds };
     if (typeof outs.keyFingerprint !== "string" || outs.keyFingerprint === "") {
-      if ((await this.list()).some((w) => w.webhook_id === id)) outs.keyFingerprint = this.fingerprint();
+      if ((await this.list()).some((w) => w.webhook_id === id)) outs.keyFingerprint = this.fingerprint(id);
+    } else {
+      // Checked above: an older form of this key's fingerprint is rewritten, with no API call.
+      outs.keyFingerprint = currentFingerprint(this.configuredKey(), id, outs.keyFingerprint);
     }
     return outs;
   }
@@ -276,17 +270,17 @@ export class WebhookSession {
       this.refuseHeld(id);
       c.claim(id);
       this.changed();
-      return { id, outs: outputs(found, inputs, this.key()) };
+      return { id, outs: outputs(found, inputs, this.fingerprint(found.webhook_id)) };
     }
     const existing = await this.existingIds();
     const info = await c.createWebhook({ url: inputs.url, events: inputs.events, secret: inputs.secret ?? "" }, { existing });
     this.changed();
-    return { id: info.webhook_id, outs: outputs(info, inputs, this.key()) };
+    return { id: info.webhook_id, outs: outputs(info, inputs, this.fingerprint(info.webhook_id)) };
   }
 
-  /** The configured key's fingerprint, once the client exists (so a key is set). */
-  private key(): string {
-    return this.fingerprint() ?? "";
+  /** The configured key's fingerprint for webhook `id` (see {@link keyFingerprint}); undefined with no key. */
+  fingerprint(id: string): string | undefined {
+    return currentFingerprint(this.configuredKey(), id);
   }
 
   /** Refuses a second adoption of a webhook a resource of this session already holds. */
@@ -316,7 +310,7 @@ export class WebhookSession {
       ...(typeof old.secret === "string" && old.secret !== "" ? { secret: old.secret } : {}),
     };
     // Found in this key's list: it is this key's, also for state from before fingerprints.
-    return { id, props: outputs(found, inputs, this.key()), inputs };
+    return { id, props: outputs(found, inputs, this.fingerprint(found.webhook_id)), inputs };
   }
 
   /** delete: DELETE; already gone is success. Refused when the state names another key (`props`, the outputs). */

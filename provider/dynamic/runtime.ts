@@ -10,7 +10,8 @@ import type { ClientOptions } from "../core/client";
 import { type ReadOutcome, type WebhookInputs, type WebhookOutputs, WebhookSession } from "../core/session";
 import type { RawSettings } from "../core/settings";
 import type { CheckFailure } from "../core/validation";
-import { engineCheckFailures } from "./checkFailures";
+import { engineCheckFailures } from "../pulumi/checkFailures";
+import { warn } from "../pulumi/warnings";
 import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protocol";
 
 export type { WebhookInputs, WebhookOutputs } from "../core/session";
@@ -52,7 +53,7 @@ export async function check(
  */
 export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
   const plan = host.session.diff(id, olds, news, isUnknown);
-  for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of plan.warnings) warn(warning);
   return diffWebhook(olds, news, plan.replaces);
 }
 

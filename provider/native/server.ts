@@ -13,7 +13,6 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { CheckFailure } from "../core/validation";
 import { VERSION } from "../core/version";
-import { construct } from "./component";
 import { type DiffAnswer, RekkoNativeProvider } from "./provider";
 import { schemaText } from "./schema";
 import {
@@ -103,7 +102,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs));
     }),
     read: unary(async (req: provproto.ReadRequest) => {
-      const found = await provider.read(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()));
+      const found = await provider.read(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()), toJs(req.getInputs()));
       const resp = new provproto.ReadResponse().setId(found.id);
       if (found.props) resp.setProperties(toStruct(found.props));
       if (found.inputs) resp.setInputs(toStruct(found.inputs));
@@ -111,7 +110,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
     }),
     update: unary(async (req: provproto.UpdateRequest) =>
       new provproto.UpdateResponse().setProperties(
-        toStruct(await provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()))),
+        toStruct(await provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
       ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {
@@ -124,12 +123,19 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       if (outputs) resp.setReturn(toStruct(outputs));
       return resp;
     }),
-    construct: unary((req: provproto.ConstructRequest) => runtimeState.withLocalStorage(() => runConstruct(req, engine))),
+    construct: unary((req: provproto.ConstructRequest) =>
+      runtimeState.withLocalStorage(() => runConstruct(provider, req, engine)),
+    ),
   };
 }
 
 /** construct, as the SDK's server runs it: the runtime pointed at the engine, then the component. */
-async function runConstruct(req: provproto.ConstructRequest, engine: string | undefined): Promise<provproto.ConstructResponse> {
+async function runConstruct(
+  provider: RekkoNativeProvider,
+  req: provproto.ConstructRequest,
+  engine: string | undefined,
+): Promise<provproto.ConstructResponse> {
+  const construct = provider.component(req.getType());
   if (!engine) throw new Error("fatal: the engine address is missing from the plugin's arguments");
   settings.resetOptions(
     req.getProject(),
@@ -152,7 +158,7 @@ async function runConstruct(req: provproto.ConstructRequest, engine: string | un
     aliases: req.getAliasesList().flatMap((a) => (a.hasUrn() ? [a.getUrn()] : [])),
     ...(req.getParent() ? { parent: new pulumi.DependencyResource(req.getParent()) } : {}),
   };
-  const result = construct(req.getName(), req.getType(), inputs, opts);
+  const result = construct(req.getName(), inputs, opts);
   const resp = new provproto.ConstructResponse().setUrn(await settled(result.urn));
   const [state, dependencies] = await rpc.serializeResourceProperties(
     `construct(${req.getType()}, ${req.getName()})`,

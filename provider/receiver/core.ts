@@ -1,5 +1,5 @@
 // The one implementation behind both receiver faces: the order of checks, the reasons and
-// statuses, header and body parsing, duplicate handling and dispatch. A face supplies the
+// statuses, header and body parsing, repeat handling and dispatch. A face supplies the
 // request as a DeliverySource and the HMAC as a ReceiverCrypto (node:crypto, synchronous, or
 // crypto.subtle, asynchronous). No import of Node built-ins or of any package here.
 import type { RekkoEventType } from "../core/events.js";
@@ -197,9 +197,19 @@ export async function verifySource<B extends Uint8Array>(
 export interface DeliveryInfo<B extends Uint8Array = Uint8Array> {
   /** The verified bytes. */
   rawBody: B;
-  /** Lowercase hex SHA-256 of the body: the duplicate key. */
+  /** Lowercase hex SHA-256 of the body: the key of the repeat memory. */
   bodySha256: string;
+  /**
+   * True when the same bytes were handled (answered 200) within the repeat window, or are
+   * being handled now: a retry, a replay, the same event from both webhooks of a rotation, or a
+   * new event that happens to have the same content. The payload cannot tell which
+   * (see {@link RekkoHandlerOptions.repeats}).
+   */
+  repeat: boolean;
 }
+
+/** What a receiver does with a delivery whose body it handled within the window: see {@link RekkoHandlerOptions.repeats}. */
+export type RepeatPolicy = "flag" | "suppress" | "off";
 
 /** Per-type handlers: each gets the documented event of its type, typed. */
 export type RekkoEventHandlers<B extends Uint8Array = Uint8Array> = {
@@ -227,13 +237,20 @@ export interface RekkoHandlerOptions<B extends Uint8Array = Uint8Array> {
   /** Largest body accepted, bytes; larger answers 413 and reading stops. Default 256 KiB. */
   maxBodyBytes?: number;
   /**
-   * Duplicate suppression: the same body (by SHA-256) seen again within `ttlMs` is answered
-   * 200 without calling a handler again, and a copy arriving while the first is being handled
-   * shares the first's answer. Rekko signs no timestamp, so this bounded memory is also the
-   * replay window the handler protects. Default `{ size: 10000, ttlMs: 600000 }`; `false`
-   * turns it off.
+   * What to do with a repeat: a delivery whose exact bytes were handled (answered 200) within
+   * the window, or are being handled now. Rekko's payloads carry no delivery id and no signed
+   * timestamp, and `whale_alert` carries no time at all, so the bytes cannot tell a retry or a
+   * replay from a new event with the same content (two equal whale alerts within minutes).
+   * - `"flag"` (default): every verified delivery reaches its handler; a repeat has
+   *   `delivery.repeat === true` (and `repeat: true` in the result), for the handler to decide.
+   * - `"suppress"`: a repeat is answered 200 without calling a handler, and a copy arriving
+   *   while the first is being handled waits for it and shares its answer. Choose it only when
+   *   two events with identical bodies are the same event for you: it drops such events.
+   * - `"off"`: no memory; `delivery.repeat` is always false.
    */
-  dedupe?: { size?: number; ttlMs?: number } | false;
+  repeats?: RepeatPolicy;
+  /** The repeat memory's bounds: most bodies remembered (default 10,000) and for how long, ms (default 600,000). */
+  repeatWindow?: { size?: number; ttlMs?: number };
 }
 
 /** The answer to one delivery. */
@@ -246,15 +263,15 @@ export interface DeliveryResult {
   message: string;
   /** The verified event, when there was one. */
   event?: RekkoEvent;
-  /** True when this delivery repeated one already handled (or being handled). */
-  duplicate?: boolean;
+  /** True when the same bytes were handled within the repeat window, or were being handled (see `repeats`). */
+  repeat?: boolean;
   /** False when no handler took the event (answered 200 all the same). */
   handled?: boolean;
 }
 
 /** The memory a handler keeps across deliveries, per its options. */
 export function memoryFor(options: RekkoHandlerOptions<never>): SeenBodies | undefined {
-  return options.dedupe === false ? undefined : new SeenBodies(options.dedupe?.size, options.dedupe?.ttlMs);
+  return options.repeats === "off" ? undefined : new SeenBodies(options.repeatWindow?.size, options.repeatWindow?.ttlMs);
 }
 
 /** Checks options once, when a handler is made: a missing handler is a programming error. */
@@ -265,6 +282,15 @@ export function checkOptions(options: RekkoHandlerOptions<never>, fn: string): v
   }
   if (typeof options.secrets !== "function" && secretList(options.secrets).length === 0) {
     throw new TypeError(`pulumi-rekko: ${fn} needs at least one non-empty secret (\`secrets\`).`);
+  }
+  if (options.repeats !== undefined && !["flag", "suppress", "off"].includes(options.repeats)) {
+    throw new TypeError(`pulumi-rekko: ${fn}: \`repeats\` is "flag" (the default), "suppress" or "off".`);
+  }
+  if ("dedupe" in options) {
+    // Earlier versions suppressed repeats by default (`dedupe`), which dropped distinct events.
+    throw new TypeError(
+      `pulumi-rekko: ${fn}: \`dedupe\` was replaced by \`repeats\` ("flag", the default, "suppress" or "off") and \`repeatWindow\`.`,
+    );
   }
 }
 
@@ -281,7 +307,8 @@ async function dispatch<B extends Uint8Array>(
 ): Promise<DeliveryResult> {
   const typed = isKnownEvent(event) ? options.on?.[event.type] : undefined;
   const handler = (typed ?? options.onEvent) as ((e: RekkoEvent, d: DeliveryInfo<B>) => unknown) | undefined;
-  if (!handler) return { status: 200, message: "ignored: no handler for this event", event, handled: false };
+  const { repeat } = delivery;
+  if (!handler) return { status: 200, message: "ignored: no handler for this event", event, handled: false, repeat };
   try {
     await handler(event, delivery);
   } catch (error) {
@@ -290,14 +317,14 @@ async function dispatch<B extends Uint8Array>(
     } catch {
       // a failing logger does not change the answer
     }
-    return { ...failed("handler-failed"), event };
+    return { ...failed("handler-failed"), event, repeat };
   }
-  return { status: 200, message: "ok", event, handled: true };
+  return { status: 200, message: "ok", event, handled: true, repeat };
 }
 
 /**
- * Handles one delivery: verifies it ({@link verifySource}), then, once per body, calls the
- * handler. Never throws.
+ * Handles one delivery: verifies it ({@link verifySource}), then calls the handler, telling it
+ * whether the body is a repeat, or, with `repeats: "suppress"`, calls it once per body. Never throws.
  */
 export async function handleSource<B extends Uint8Array>(
   source: DeliverySource<B>,
@@ -310,13 +337,11 @@ export async function handleSource<B extends Uint8Array>(
     if (!verified.ok) return failed(verified.reason);
     const { event, rawBody } = verified;
     const bodySha256 = await crypto.sha256Hex(rawBody);
-    const work = () => dispatch(event, { rawBody, bodySha256 }, options);
-    if (!memory) return await work();
-    return await memory.once(bodySha256, work, (shared) =>
-      shared
-        ? { ...shared, duplicate: true }
-        : { status: 200, message: "duplicate ignored", event, duplicate: true, handled: false },
-    );
+    const work = (repeat: boolean) => dispatch(event, { rawBody, bodySha256, repeat }, options);
+    if (!memory) return await work(false);
+    const suppress = (shared?: DeliveryResult): DeliveryResult =>
+      shared ? { ...shared, repeat: true } : { status: 200, message: "repeat suppressed", event, repeat: true, handled: false };
+    return await memory.run(bodySha256, work, options.repeats === "suppress" ? suppress : undefined);
   } catch {
     return failed("handler-failed");
   }

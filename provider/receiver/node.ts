@@ -28,9 +28,9 @@ const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
  * Verifies and handles one delivery given its raw body and signature header: the status and
  * reason of each refusal are those of `REASONS` (401 bad or missing signature, 413 over
  * `maxBodyBytes`, 400 not a JSON event, 500 a parsed object instead of the raw body, no
- * secret, or a handler that threw); 200 otherwise (duplicates and unhandled types
- * included). With `seen`, duplicates are suppressed, and a copy arriving while the first is
- * handled gets the first's answer. Never throws.
+ * secret, or a handler that threw); 200 otherwise (repeats and unhandled types included).
+ * With `seen`, repeats are flagged (`delivery.repeat`), or suppressed with `repeats:
+ * "suppress"`. Never throws.
  */
 export function processDelivery(
   rawBody: RawBody,
@@ -102,7 +102,7 @@ function answer(res: ServerResponse, result: DeliveryResult, close: boolean): vo
  * A `node:http` request handler for Rekko deliveries (also an Express route handler, with no
  * body parser before it): checks the signature header before reading, reads the raw body up
  * to `maxBodyBytes`, verifies it against the accepted secrets, parses the event, suppresses
- * duplicates and calls the `on` handler of its type or `onEvent`. Answers 405 to anything but
+ * flags repeats and calls the `on` handler of its type or `onEvent`. Answers 405 to anything but
  * POST. A refusal before the body is fully read (413, 401 on a missing or malformed header)
  * stops reading and closes the connection. Never throws; answers JSON
  * `{"status": message, "reason"}`.

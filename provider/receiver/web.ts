@@ -142,16 +142,16 @@ export function verifyRekkoBody(
   );
 }
 
-// Duplicate memory per options object: define the options once (module scope) and pass them
+// Repeat memory per options object: define the options once (module scope) and pass them
 // to every call, so repeats are recognised across requests.
 const memories = new WeakMap<object, SeenBodies | undefined>();
 
 /**
  * Handles one delivery given as a Fetch API `Request` and answers it: 405 to anything but
- * POST; otherwise verifies ({@link verifyRekkoRequest}), suppresses duplicates and calls the
- * `on` handler of the event's type or `onEvent`. Answers JSON `{"status", "reason"}` with the
- * status of the reason; 200 when handled, duplicated or ignored; 500 when a handler throws.
- * Never throws. Pass the same `options` object every time: it keys the duplicate memory.
+ * POST; otherwise verifies ({@link verifyRekkoRequest}), flags repeats and calls the `on`
+ * handler of the event's type or `onEvent`. Answers JSON `{"status", "reason"}` with the
+ * status of the reason; 200 when handled, suppressed or ignored; 500 when a handler throws.
+ * Never throws. Pass the same `options` object every time: it keys the repeat memory.
  * @example
  * const options = { secrets: JSON.parse(env.REKKO_ACCEPTED_SECRETS), on: { whale_alert: (e) => alert(e.market_id) } };
  * export default { fetch: (request) => handleRekkoRequest(request, options) };

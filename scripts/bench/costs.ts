@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, linkPlugin, openProject, pulumiCli, ROOT, type TestProject } from "../../test/support/engine";
+import { exportText, linkPlugin, openProject, pulumiCli, ROOT, type TestProject } from "../rig/engine";
 import { type Calls, countCalls, type Operation } from "./calls";
 import { type Log, projectDir, UNTHROTTLED } from "./dynamic";
 import type { Face } from "./native";

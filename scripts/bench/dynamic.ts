@@ -7,11 +7,11 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { burstFor } from "../../provider/core/ratelimit";
+import { burstFor } from "../../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, openProject, type TestProject } from "../../test/support/engine";
-import { paceOf, pacingFloorMs } from "../../test/support/pace";
+import { exportText, openProject, type TestProject } from "../rig/engine";
+import { paceOf, pacingFloorMs } from "../rig/pace";
 import { countCalls } from "./calls";
 import { ProcessSampler, type ProcessUsage } from "./procs";
 import { KINDS, type Kind, type OpSample, PHASES, type Phase, type RateLimitedRun, type StateSize } from "./results";

@@ -4,7 +4,7 @@
 // phase and back to back: wall time, API calls, state bytes per webhook, peak provider RSS.
 import { performance } from "node:perf_hooks";
 import type { RekkoEmulator } from "../../provider/testing";
-import { exportText, linkPlugin, openProject, type TestProject } from "../../test/support/engine";
+import { exportText, linkPlugin, openProject, type TestProject } from "../rig/engine";
 import { type Calls, countCalls } from "./calls";
 import { ProcessSampler } from "./procs";
 import { PHASES, type Phase } from "./results";

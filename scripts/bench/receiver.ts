@@ -4,7 +4,7 @@
 // of several runs in fresh processes, with the spread (min–max). Needs a built dist/.
 import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
-import { webBundle } from "../../test/support/bundle";
+import { webBundle } from "../rig/bundle";
 
 /** Median and spread of a set of runs. */
 export interface Stat {

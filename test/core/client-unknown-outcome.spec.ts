@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { RekkoClient } from "../../provider";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 
 /**
  * What a create with an unknown outcome can and cannot promise (README, "Errors"): the Rekko

@@ -5,11 +5,12 @@ import {
   RekkoConflictError,
   RekkoNetworkError,
   RekkoPlanError,
+  RekkoQuotaError,
   RekkoResponseError,
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import { RekkoEmulator } from "../../provider/testing";
 
 const PRO = "rk_pro_client_test_key_1111";
@@ -102,6 +103,24 @@ describe("API client against the emulator", () => {
       .to.match(/Pro plan/)
       .and.match(/Monthly DEEP quota/);
     expect(calls()).to.have.length(1);
+  });
+
+  it("fails fast on a Pro key's quota 429 (ISO Retry-After), naming the quota, the usage and the reset date", async () => {
+    emu.addFault({
+      kind: "status",
+      method: "POST",
+      status: 429,
+      times: 1,
+      body: { detail: "Monthly DEEP quota exceeded (10/10). Resets on 2027-01-01. Upgrade for more." },
+      headers: { "retry-after": "2027-01-01T00:00:00Z" },
+    });
+    const error = await client()
+      .createWebhook(reg)
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(RekkoQuotaError);
+    expect(error).to.include({ used: 10, limit: 10, resetsOn: "2027-01-01", tier: "DEEP" });
+    expect(calls("POST"), "no retry").to.have.length(1);
+    expect(waits).to.deep.equal([]);
   });
 
   it("makes exactly one webhook when the connection drops after a create was stored", async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import * as rootExport from "../../provider";
 import { RekkoClient, RekkoResponseError } from "../../provider";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 
 /** A server that answers every request with the given status and body. */
 async function answering(status: number, body: string): Promise<{ url: string; server: Server }> {

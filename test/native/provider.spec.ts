@@ -1,7 +1,9 @@
 import { expect } from "chai";
+import { NATIVE_WEBHOOK as WEBHOOK } from "../../provider/core/types";
 import * as dynamic from "../../provider/dynamic/runtime";
-import { reveal, secret, UNKNOWN } from "../../provider/native/protocol";
-import { RekkoNativeProvider, WEBHOOK } from "../../provider/native/provider";
+import { reveal, secret } from "../../provider/native/protocol";
+import { RekkoNativeProvider } from "../../provider/native/provider";
+import { UNKNOWN } from "../../provider/pulumi/unknowns";
 import { RekkoEmulator } from "../../provider/testing";
 
 const KEY = "rk_pro_native_provider_test_key_4444";
@@ -72,6 +74,32 @@ describe("native provider methods against the emulator", () => {
     expect(emu.webhooks()).to.have.length(1);
   });
 
+  it("every input that arrived secret stays secret: check, create, read (old state), update; getWebhooks with a secret argument", async () => {
+    const url = "http://127.0.0.1:9/hook?token=t0k3n";
+    const news = { ...inputs, url: secret(url), events: ["whale_alert", secret("price_shift")] };
+    const isSecret = (v: unknown) => typeof v === "object" && v !== null && SIG in v;
+    const checked = p.check(WEBHOOK, news);
+    expect(checked.failures).to.deep.equal([]);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(checked.inputs[k]), `check ${k}`).to.equal(true);
+    expect(checked.inputs.url, "wrapped once").to.deep.equal(secret(url));
+    const { id, outs } = await p.create(WEBHOOK, checked.inputs);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(outs[k]), `create ${k}`).to.equal(true);
+    expect(isSecret(outs.webhookId)).to.equal(false);
+    const read = await p.read(WEBHOOK, id, outs, checked.inputs);
+    for (const k of ["url", "events", "secret"]) {
+      expect(isSecret(read.props?.[k]), `read output ${k}`).to.equal(true);
+      expect(isSecret(read.inputs?.[k]), `read input ${k}`).to.equal(true);
+    }
+    const updated = await p.update(WEBHOOK, id, outs, checked.inputs);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(updated[k]), `update ${k}`).to.equal(true);
+    expect(reveal(updated)).to.deep.include({ url, webhookId: id });
+    const found = await p.invoke("rekko:index:getWebhooks", { url: secret(url) });
+    expect(found.outputs?.ids).to.deep.equal(secret([id]));
+    expect(isSecret(found.outputs?.webhooks)).to.equal(true);
+    const plain = await p.invoke("rekko:index:getWebhooks", { url });
+    expect(plain.outputs?.ids, "no secret argument, no secret output").to.deep.equal([id]);
+  });
+
   it("import: read by id returns the registered url and events as inputs, and no secret", async () => {
     const made = await fetch(`${emu.url}/v1/webhooks`, {
       method: "POST",
@@ -131,16 +159,16 @@ describe("native provider methods against the emulator", () => {
 
   it("the core's key fingerprint: stored at create, and another key is refused before any API call", async () => {
     const { id, outs } = await p.create(WEBHOOK, inputs);
-    expect(outs.keyFingerprint).to.match(/^sha256:[0-9a-f]{16}$/);
+    expect(outs.keyFingerprint).to.match(/^hmac:[0-9a-f]{16}$/);
     const other = new RekkoNativeProvider();
     other.configure({ apiKey: secret("rk_pro_another_account_key_5555"), baseUrl: emu.url });
     const before = api().length;
-    expect(() => other.diff(WEBHOOK, id, outs, inputs)).to.throw(/fingerprint is sha256:[0-9a-f]{16}, but the configured key/);
+    expect(() => other.diff(WEBHOOK, id, outs, inputs)).to.throw(/registered with another API key than the configured one/);
     let refused = "";
     await other.delete(WEBHOOK, id, outs).catch((e: Error) => {
       refused = e.message;
     });
-    expect(refused).to.match(/registered with the API key whose fingerprint/);
+    expect(refused).to.match(/registered with another API key/);
     expect(api().length, "no API call").to.equal(before);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.include(id);
   });

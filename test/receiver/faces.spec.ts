@@ -125,7 +125,7 @@ function expected(c: Case): { status: number; reason?: string } {
 describe("receiver faces agree on every generated delivery (property-based)", function () {
   this.timeout(120_000);
   // Plain options, valid for both faces (the handlers' body type differs).
-  const options = { secrets: SECRETS, maxBodyBytes: MAX, dedupe: false as const, onEvent: () => undefined };
+  const options = { secrets: SECRETS, maxBodyBytes: MAX, repeats: "off" as const, onEvent: () => undefined };
   let server: Server;
   let port: number;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });

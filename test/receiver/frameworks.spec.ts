@@ -14,7 +14,7 @@ import { createApp as honoApp } from "../../examples/frameworks/hono";
 import { POST } from "../../examples/frameworks/next/app/api/rekko/route";
 import { inbox } from "../../examples/frameworks/next/lib/rekko";
 import { EVENT_TYPES } from "../../provider/core/events";
-import type { RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
+import type { DeliveryInfo, RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
 import { createWebhookHandler, signPayload } from "../../provider/receiver";
 import { RekkoEmulator } from "../../provider/testing";
 import { linkPackage, ROOT } from "../support/engine";
@@ -27,17 +27,18 @@ const CURRENT = "framework-current-secret-0123456789";
 const NEXT = "framework-next-secret-abcdefghijklmn";
 const ACCEPTED = [CURRENT, NEXT];
 
-/** Options for a recipe that record what each handler got: typed handlers, and the fallback. */
+/** Options for a recipe that record what each handler got: typed handlers, and the fallback; a repeat is marked. */
 function recorder<B extends Uint8Array>() {
   const events: string[] = [];
+  const record = (line: string, delivery: DeliveryInfo<B>) => void events.push(delivery.repeat ? `${line} (repeat)` : line);
   const options: RekkoHandlerOptions<B> = {
     secrets: ACCEPTED,
     on: {
-      whale_alert: (e) => void events.push(`${e.type}:${e.side}:${e.flow.toFixed(0)}`),
-      price_shift: (e) => void events.push(`${e.type}:${e.change_pct}`),
-      analysis_complete: (e) => void events.push(`${e.type}:${e.analysis_id}`),
+      whale_alert: (e, d) => record(`${e.type}:${e.side}:${e.flow.toFixed(0)}`, d),
+      price_shift: (e, d) => record(`${e.type}:${e.change_pct}`, d),
+      analysis_complete: (e, d) => record(`${e.type}:${e.analysis_id}`, d),
     },
-    onEvent: (e: RekkoEvent) => void events.push(`fallback:${e.type}`),
+    onEvent: (e: RekkoEvent, d) => record(`fallback:${e.type}`, d),
   };
   return { events, options };
 }
@@ -172,7 +173,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the handler runs once", async () => {
+  it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the second is flagged as a repeat", async () => {
     const { events, options } = recorder<Buffer>();
     const server = createServer(createWebhookHandler(options));
     try {
@@ -190,7 +191,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
         [true, 200],
       ]);
       expect(new Set(reports.map((r) => r.signature)).size, "signed with two secrets").to.equal(2);
-      expect(events).to.deep.equal(["whale_alert:yes:250000"]);
+      expect(events).to.deep.equal(["whale_alert:yes:250000", "whale_alert:yes:250000 (repeat)"]);
     } finally {
       await close(server);
     }

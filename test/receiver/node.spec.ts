@@ -11,6 +11,7 @@ import {
   signPayload,
 } from "../../provider";
 import { call } from "../support/http";
+import { calls, drained } from "./sync";
 
 const SECRET = "receiver-secret-0123456789";
 
@@ -32,18 +33,15 @@ describe("receiver helper", () => {
   let server: Server;
   let port: number;
   const events: RekkoEvent[] = [];
-  let failNext = false;
+  const repeats: boolean[] = [];
   before(async () => {
     server = createServer(
       createWebhookHandler({
         secrets: () => [SECRET, "previous-secret-0123456789"],
         maxBodyBytes: 1024,
-        onEvent: (e) => {
-          if (failNext) {
-            failNext = false;
-            throw new Error("boom");
-          }
+        onEvent: (e, delivery) => {
           events.push(e);
+          repeats.push(delivery.repeat);
         },
       }),
     );
@@ -53,6 +51,7 @@ describe("receiver helper", () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => {
     events.length = 0;
+    repeats.length = 0;
   });
 
   it("accepts a correctly signed event, with either accepted secret", async () => {
@@ -77,23 +76,43 @@ describe("receiver helper", () => {
     const body = JSON.stringify({ type: "x", pad: "a".repeat(2000) });
     expect(await post(port, body, { "x-webhook-signature": signPayload(body, SECRET) })).to.equal(413);
   });
-  it("suppresses a duplicate delivery but processes a retry after a handler failure", async () => {
+  it('with repeats: "suppress", answers a repeat 200 without the handler, but handles a retry after a handler failure', async () => {
+    let fail = true;
+    const handled: boolean[] = [];
+    const options: ReceiverOptions = {
+      secrets: SECRET,
+      repeats: "suppress",
+      onEvent: (_e, delivery) => {
+        handled.push(delivery.repeat);
+        if (fail) throw new Error("boom");
+      },
+    };
+    const seen = new SeenBodies();
     const body = '{"type":"price_shift","market_id":"dup"}';
-    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
-    failNext = true;
-    expect(await post(port, body, sig)).to.equal(500);
-    expect(await post(port, body, sig)).to.equal(200);
-    expect(await post(port, body, sig)).to.equal(200);
-    expect(events.filter((e) => e.market_id === "dup")).to.have.length(1);
+    const deliver = () => processDelivery(body, signPayload(body, SECRET), options, seen);
+    expect(await deliver()).to.include({ status: 500, reason: "handler-failed", repeat: false });
+    fail = false;
+    expect(await deliver(), "the retry of a failure is handled").to.include({ status: 200, handled: true, repeat: false });
+    expect(await deliver()).to.deep.include({ status: 200, message: "repeat suppressed", handled: false, repeat: true });
+    expect(handled).to.deep.equal([false, false]);
   });
-  it("keeps its duplicate memory bounded and time-limited", () => {
-    let now = 0;
-    const seen = new SeenBodies(3, 1000, () => now);
-    expect(["a", "b", "c", "d"].map((k) => seen.checkAndAdd(k))).to.deep.equal([false, false, false, false]);
-    expect(seen.checkAndAdd("a"), "evicted by size").to.equal(false);
-    expect(seen.checkAndAdd("d")).to.equal(true);
-    now = 5000;
-    expect(seen.checkAndAdd("d"), "expired").to.equal(false);
+
+  it("refuses a repeats value it does not know, and the former dedupe option, naming the replacement", () => {
+    expect(() => createWebhookHandler({ secrets: SECRET, onEvent: () => undefined, repeats: "drop" as never })).to.throw(
+      TypeError,
+      /`repeats` is "flag" \(the default\), "suppress" or "off"/,
+    );
+    const old = { secrets: SECRET, onEvent: () => undefined, dedupe: false } as ReceiverOptions;
+    expect(() => createWebhookHandler(old)).to.throw(TypeError, /`dedupe` was replaced by `repeats`/);
+  });
+  it("gives a second, distinct whale_alert with the same body to the handler (regression: the repeat memory dropped distinct events)", async () => {
+    // Rekko's whale_alert carries no id and no timestamp: two genuine alerts can be byte-identical.
+    const body = '{"type":"whale_alert","market_id":"same","platform":"kalshi","side":"yes","flow":5000,"price":0.5}';
+    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
+    expect(await post(port, body, sig)).to.equal(200);
+    expect(await post(port, body, sig)).to.equal(200);
+    expect(events.map((e) => e.market_id)).to.deep.equal(["same", "same"]);
+    expect(repeats, "the second is flagged as a suspected repeat").to.deep.equal([false, true]);
   });
 });
 
@@ -113,35 +132,65 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
     for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
   });
 
-  it("makes a duplicate arriving while the first copy is in onEvent wait for it, and share its failure (regression)", async () => {
-    let release: (ok: boolean) => void = () => undefined;
-    let calls = 0;
+  it('with repeats: "suppress", makes a repeat arriving while the first copy is in onEvent wait for it, and share its failure (regression)', async () => {
+    const handler = calls<boolean, boolean>();
+    const secretsAsked = calls<void, void>();
+    let entered = 0;
     const { port } = await serve(
       createWebhookHandler({
-        secrets: SECRET,
-        onEvent: async () => {
-          calls++;
-          if (!(await new Promise<boolean>((r) => (release = r)))) throw new Error("failed late");
+        // Asked once per delivery, after its body is read: the last step before the repeat memory
+        // that waits for anything (node:crypto is synchronous).
+        secrets: async () => {
+          await secretsAsked.enter();
+          return SECRET;
+        },
+        repeats: "suppress",
+        onEvent: async (_e, delivery) => {
+          entered++;
+          if (!(await handler.enter(delivery.repeat))) throw new Error("failed late");
         },
       }),
     );
     const body = '{"type":"whale_alert","market_id":"late-failure"}';
     const sig = { "x-webhook-signature": signPayload(body, SECRET) };
     const first = post(port, body, sig);
-    await new Promise((r) => setTimeout(r, 50));
+    (await secretsAsked.next()).answer();
+    const inFirst = await handler.next();
     let secondStatus = 0;
     const second = post(port, body, sig).then((s) => (secondStatus = s));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(secondStatus, "not answered while the first is in onEvent").to.equal(0);
-    release(false);
+    (await secretsAsked.next()).answer();
+    await drained();
+    expect([secondStatus, entered], "the repeat waits, not answered and not handled").to.deep.equal([0, 1]);
+    inFirst.answer(false);
     expect(await first).to.equal(500);
     expect(await second, "shares the failure, so Rekko retries and the event is not lost").to.equal(500);
     const retry = post(port, body, sig);
-    await new Promise((r) => setTimeout(r, 50));
-    release(true);
+    (await secretsAsked.next()).answer();
+    const inRetry = await handler.next();
+    expect(inRetry.arg, "a retry after a failure is no repeat").to.equal(false);
+    inRetry.answer(true);
     expect(await retry).to.equal(200);
-    expect(await post(port, body, sig), "then a duplicate").to.equal(200);
-    expect(calls).to.equal(2);
+    const repeat = post(port, body, sig);
+    (await secretsAsked.next()).answer();
+    expect(await repeat, "then a repeat, suppressed").to.equal(200);
+    expect(entered).to.equal(2);
+  });
+
+  it("by default, gives a copy arriving while the first is in onEvent to the handler too, flagged as a repeat", async () => {
+    const handler = calls<boolean, boolean>();
+    const { port } = await serve(
+      createWebhookHandler({ secrets: SECRET, onEvent: async (_e, delivery) => void (await handler.enter(delivery.repeat)) }),
+    );
+    const body = '{"type":"whale_alert","market_id":"concurrent-flag"}';
+    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
+    const first = post(port, body, sig);
+    const inFirst = await handler.next();
+    const second = post(port, body, sig);
+    const inSecond = await handler.next();
+    expect([inFirst.arg, inSecond.arg], "the second is in the handler while the first still is").to.deep.equal([false, true]);
+    inSecond.answer(true);
+    inFirst.answer(true);
+    expect(await Promise.all([first, second])).to.deep.equal([200, 200]);
   });
 
   /** Streams `total` bytes in 64 KiB chunks without content-length; resolves with the status and headers of the answer. */

@@ -10,6 +10,7 @@ import {
   verifyRekkoBody,
   verifyRekkoRequest,
 } from "../../provider/receiver/index.web";
+import { calls } from "./sync";
 
 const SECRET = "web-face-secret-0123456789";
 const sign = (body: string | Uint8Array, secret = SECRET) => createHmac("sha256", secret).update(body).digest("hex");
@@ -208,45 +209,51 @@ describe("receiver, web face (handleRekkoRequest)", () => {
     expect((await handleRekkoRequest(signed(body), flaky)).status).to.equal(200);
   });
 
-  it("suppresses a duplicate across requests given the same options object", async () => {
+  it("gives a second, distinct whale_alert with the same body to the handler (regression: the repeat memory dropped distinct events)", async () => {
+    // Rekko's whale_alert carries no id and no timestamp: two genuine alerts can be byte-identical.
+    const whales: [number, boolean][] = [];
+    const receiver: RekkoHandlerOptions = {
+      secrets: SECRET,
+      on: { whale_alert: (e, delivery) => void whales.push([e.flow, delivery.repeat]) },
+    };
+    expect((await handleRekkoRequest(signed(WHALE), receiver)).status).to.equal(200);
+    expect((await handleRekkoRequest(signed(WHALE), receiver)).status).to.equal(200);
+    expect(whales, "both reach the handler; the second is flagged as a suspected repeat").to.deep.equal([
+      [250000, false],
+      [250000, true],
+    ]);
+  });
+
+  it('with repeats: "suppress", answers a repeat 200 without the handler, across requests given the same options object', async () => {
+    const suppressing: RekkoHandlerOptions = { ...options, repeats: "suppress" };
     const body =
       '{"type":"price_shift","market_id":"dup-web","platform":"kalshi","old_yes":0.1,"new_yes":0.2,"change_pct":100,"timestamp":"2026-03-21T14:30:00Z"}';
-    expect(await answer(await handleRekkoRequest(signed(body), options))).to.include({ status: 200, message: "ok" });
-    expect(await answer(await handleRekkoRequest(signed(body), options))).to.include({
+    expect(await answer(await handleRekkoRequest(signed(body), suppressing))).to.include({ status: 200, message: "ok" });
+    expect(await answer(await handleRekkoRequest(signed(body), suppressing))).to.include({
       status: 200,
-      message: "duplicate ignored",
+      message: "repeat suppressed",
     });
     expect(typed.map((e) => e.market_id)).to.deep.equal(["dup-web"]);
   });
 
-  it("makes a duplicate that arrives while the first copy is being handled share the first's outcome (regression: issue 14)", async () => {
-    let release: (ok: boolean) => void = () => undefined;
-    let calls = 0;
+  it("by default, gives a copy arriving while the first is being handled to the handler too, flagged; a failure of the first does not touch it", async () => {
+    const handler = calls<boolean, boolean>();
     const slow: RekkoHandlerOptions = {
       secrets: SECRET,
-      onEvent: async () => {
-        calls++;
-        if (!(await new Promise<boolean>((r) => (release = r)))) throw new Error("failed after a while");
+      onEvent: async (_e, delivery) => {
+        if (!(await handler.enter(delivery.repeat))) throw new Error("failed after a while");
       },
     };
     const body = '{"type":"whale_alert","market_id":"concurrent"}';
     const first = handleRekkoRequest(signed(body), slow);
-    await new Promise((r) => setTimeout(r, 20));
-    let secondDone = false;
-    const second = handleRekkoRequest(signed(body), slow).then((r) => {
-      secondDone = true;
-      return r;
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(secondDone, "the duplicate waits for the first").to.equal(false);
-    release(false);
+    const inFirst = await handler.next();
+    const second = handleRekkoRequest(signed(body), slow);
+    const inSecond = await handler.next();
+    expect([inFirst.arg, inSecond.arg], "the second is in the handler while the first still is").to.deep.equal([false, true]);
+    inFirst.answer(false);
     expect((await first).status).to.equal(500);
-    expect((await second).status, "the duplicate shares the failure, so Rekko retries it").to.equal(500);
-    const retry = handleRekkoRequest(signed(body), slow);
-    await new Promise((r) => setTimeout(r, 20));
-    release(true);
-    expect((await retry).status).to.equal(200);
-    expect(calls).to.equal(2);
+    inSecond.answer(true);
+    expect((await second).status).to.equal(200);
   });
 
   it("refuses options with no handler or no secret when called", async () => {

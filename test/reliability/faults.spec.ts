@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { faultsSuite } from "./suites/engine";
+import { faultsSuite } from "../../scripts/reliability/suites";
 
 /**
  * Suite 1, reduced for `npm test` (8 webhooks, every fault bounded so that no call can use up

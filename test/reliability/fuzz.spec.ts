@@ -7,7 +7,7 @@ import {
   fuzzReceiver,
   fuzzReceiverHttp,
   fuzzRuntimeCheck,
-} from "./suites/fuzz";
+} from "../../scripts/reliability/fuzz";
 
 /**
  * Suite 4, reduced for `npm test`: 1,000 cases per property with a fixed seed (deterministic).

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { interruptSuite } from "./suites/engine";
+import { interruptSuite } from "../../scripts/reliability/suites";
 
 /**
  * Suite 3, reduced: 6 webhooks instead of 30, created two at a time (`--parallel 2`, so that

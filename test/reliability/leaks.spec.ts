@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { debugLeakSuite } from "./suites/engine";
+import { debugLeakSuite } from "../../scripts/reliability/suites";
 
 /**
  * Suite 5 with `--debug`, reduced for `npm test` (2 webhooks; `-v=9` only in the full run:

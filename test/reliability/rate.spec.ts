@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type RatePhase, rateLimitSuite } from "./suites/engine";
+import { type RatePhase, rateLimitSuite } from "../../scripts/reliability/suites";
 
 /**
  * Suite 2, reduced for `npm test`: its two runs side by side (the second mostly waits out the

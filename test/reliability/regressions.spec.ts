@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { RekkoClient } from "../../provider/core/client";
 import { hostKind } from "../../provider/core/hosts";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RateLimiter } from "../../provider/core/rateLimit";
 import { urlProblem } from "../../provider/core/validation";
 import * as rt from "../../provider/dynamic/runtime";
 import { RekkoEmulator } from "../../provider/testing";

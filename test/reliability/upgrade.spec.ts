@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { UPGRADE_BASELINE, upgradeSuite } from "./suites/engine";
+import { UPGRADE_BASELINE, upgradeSuite } from "../../scripts/reliability/suites";
 
 /**
  * Suite 6, reduced for `npm test`: 2 webhooks deployed with the package built from

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { burstFor, RateLimiter } from "../../provider/core/ratelimit";
+import { burstFor, RateLimiter } from "../../provider/core/rateLimit";
 
 describe("rate limiter", () => {
   it("never lets more than the limit through in any 60-second window (simulated clock)", async () => {

@@ -7,6 +7,7 @@
  * `<type> resource 'x' has a problem: <reason>`, and the reason names the input itself (every
  * reason from core/validation starts with the input's name and never repeats its value).
  */
+import { RekkoConfigError } from "../core/errors";
 import type { CheckFailure } from "../core/validation";
 
 /** Inputs whose value the engine must never print in a check failure. */
@@ -15,4 +16,23 @@ export const UNPRINTABLE_INPUTS: readonly string[] = ["url", "secret"];
 /** The failures as the engine gets them: those about {@link UNPRINTABLE_INPUTS} without a property name. */
 export function engineCheckFailures(failures: readonly CheckFailure[]): CheckFailure[] {
   return failures.map((f) => (UNPRINTABLE_INPUTS.includes(f.property) ? { property: "", reason: f.reason } : f));
+}
+
+/** The provider settings, as the schema's `config.variables` names them. */
+export const SETTINGS = ["apiKey", "baseUrl", "maxRequestsPerMinute"] as const;
+/** A provider setting. */
+export type SettingName = (typeof SETTINGS)[number];
+
+/** The setting a settings error is about (the error's own `setting`, without `rekko:`); undefined when none is named. */
+export function settingOf(err: RekkoConfigError): SettingName | undefined {
+  return SETTINGS.find((k) => err.setting === `rekko:${k}`);
+}
+
+/**
+ * A settings error (bad `rekko:baseUrl`, missing key) as the provider configuration's check
+ * failure, under the setting's name. Anything else is rethrown.
+ */
+export function settingsCheckFailure(err: unknown): CheckFailure {
+  if (!(err instanceof RekkoConfigError)) throw err;
+  return { property: settingOf(err) ?? "baseUrl", reason: err.message };
 }

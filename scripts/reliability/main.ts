@@ -1,7 +1,7 @@
 /**
  * The reliability suites at full size (issue 7): prints one summary line per suite (and detail
  * lines), exits non-zero when any suite found a problem. Run through `npm run reliability`
- * (scripts/reliability.sh builds the package and finds the toolchain first).
+ * (scripts/reliability/run.sh builds the package and finds the toolchain first).
  *
  *   npm run reliability                                  # every suite, full size
  *   npm run reliability -- --suite faults --suite fuzz   # some of them
@@ -17,17 +17,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import {
-  debugLeakSuite,
-  faultsSuite,
-  interruptSuite,
-  rateLimitSuite,
-  type SuiteReport,
-  upgradeSuite,
-} from "../test/reliability/suites/engine";
-import { fuzzAll, fuzzLine } from "../test/reliability/suites/fuzz";
-import { record } from "./figures/record";
-import type { ReliabilityData } from "./figures/registry";
+import { record } from "../figures/record";
+import type { ReliabilityData } from "../figures/registry";
+import { fuzzAll, fuzzLine } from "./fuzz";
+import { debugLeakSuite, faultsSuite, interruptSuite, rateLimitSuite, type SuiteReport, upgradeSuite } from "./suites";
 
 const SUITES = ["faults", "rate", "interrupt", "fuzz", "debug", "upgrade"] as const;
 type Suite = (typeof SUITES)[number];

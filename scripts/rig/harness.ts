@@ -9,13 +9,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { RekkoEventType } from "../../../provider/core/events";
-import { WEBHOOK_RESOURCE_TYPE } from "../../../provider/core/orphans";
-import { type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../../provider/testing";
-import { openProject, type TestProject, toolchainDir, WORK } from "../../support/engine";
+import type { RekkoEventType } from "../../provider/core/events";
+import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
+import { type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../provider/testing";
+import { openProject, type TestProject, toolchainDir, WORK } from "./engine";
 
 /** The Pulumi project of these suites: webhooks declared from the `hooks` config, each with its own secret. */
-export const PROJECT_DIR = join(__dirname, "..", "project");
+export const PROJECT_DIR = join(__dirname, "..", "reliability", "projects", "webhooks");
 /** Loaded into the provider process by NODE_OPTIONS: logs the client's retries (its `onRetry` hook). */
 const RETRY_PROBE = join(__dirname, "retry-probe.js");
 
@@ -90,7 +90,7 @@ export interface RequestFigures {
   failedAnswers: number;
   /**
    * The client's own retries in the provider process (its `onRetry` hook, through
-   * support/retry-probe.js): counted where they happen, not derived from the faults.
+   * scripts/rig/retry-probe.js): counted where they happen, not derived from the faults.
    */
   retries: number;
 }
@@ -215,7 +215,7 @@ export class Rig {
       const child = spawn(join(toolchainDir(), "pulumi"), full, {
         cwd: ws.workDir,
         // PULUMI_DEBUG_COMMANDS enables --event-log (as the Automation API does). The retry
-        // probe counts the client's retries in the provider process (support/retry-probe.js).
+        // probe counts the client's retries in the provider process (scripts/rig/retry-probe.js).
         env: {
           ...process.env,
           ...ws.envVars,

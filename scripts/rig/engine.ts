@@ -1,0 +1,249 @@
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
+
+import type { LoggedRequest } from "../../provider/testing";
+
+const execFileAsync = promisify(execFile);
+
+/** The emulator's API requests (the `/v1/` surface, not its control surface) from log index `since` on. */
+export function apiRequests(emu: { requests(): LoggedRequest[] }, since = 0): LoggedRequest[] {
+  return emu
+    .requests()
+    .slice(since)
+    .filter((r) => r.path.startsWith("/v1/"));
+}
+
+/** {@link apiRequests} as `METHOD /path` lines, webhook ids written `{id}`. */
+export function apiCalls(emu: { requests(): LoggedRequest[] }, since = 0): string[] {
+  return apiRequests(emu, since).map((r) => `${r.method} ${r.path.replace(/wh-[0-9a-f]+/, "{id}")}`);
+}
+
+/** The repository root. */
+export const ROOT = resolve(__dirname, "..", "..");
+/** Git-ignored scratch space inside the repo, so projects there resolve `pulumi-rekko` to this package. */
+export const WORK = join(ROOT, ".work");
+
+let toolchain: string | undefined;
+
+/** The directory holding `pulumi` and its Node.js plugins (runs `npm run -s toolchain` once if needed). */
+export function toolchainDir(): string {
+  if (toolchain) return toolchain;
+  if (process.env.PULUMI_REKKO_TOOLCHAIN) {
+    toolchain = process.env.PULUMI_REKKO_TOOLCHAIN;
+    return toolchain;
+  }
+  const out = execFileSync("bash", [join(ROOT, "toolchain", "install.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  toolchain = out.trim().split("\n").pop() ?? "";
+  return toolchain;
+}
+
+/** Environment for the CLI: the toolchain and Node 22 first on PATH, an isolated PULUMI_HOME, no update checks. */
+export function engineEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const path = [toolchainDir(), join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter);
+  return {
+    PATH: path,
+    PULUMI_HOME: join(WORK, "pulumi-home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_CONFIG_PASSPHRASE: "pulumi-rekko-tests",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+    ...extra,
+  };
+}
+
+/** A project copied into `.work/engine/<name>`, with its own file backend. */
+export interface TestProject {
+  dir: string;
+  backend: string;
+  stack: Stack;
+  /** Everything the CLI printed in this project's operations, for leak checks. */
+  printed: string[];
+  destroyAndRemove(): Promise<void>;
+}
+
+let seq = 0;
+
+/**
+ * Copies a Pulumi project directory into `.work/engine/…` and opens stack `dev` on a local
+ * file backend with a passphrase secrets provider, through the Automation API.
+ */
+export async function openProject(
+  source: string,
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+  options: { linkIn?: string; name?: string } = {},
+): Promise<TestProject> {
+  const name = `${options.name ?? source.split(/[\\/]/).pop()}-${process.pid}-${++seq}`;
+  const dir = join(WORK, "engine", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  cpSync(source, dir, {
+    recursive: true,
+    filter: (p) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(p) || p.endsWith(".example.yaml"),
+  });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  linkPackage(join(dir, options.linkIn ?? "."));
+  const backend = join(dir, ".state");
+  mkdirSync(backend, { recursive: true });
+  const bin = toolchainDir();
+  const pulumiCommand = await PulumiCommand.get({ root: dirname(bin) });
+  const envVars = engineEnv({ PULUMI_BACKEND_URL: `file://${backend}`, ...env });
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars });
+  const printed: string[] = [];
+  return {
+    dir,
+    backend,
+    stack,
+    printed,
+    async destroyAndRemove() {
+      try {
+        await stack.destroy({ onOutput: (o) => printed.push(o) });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * Makes a project directory use this checkout as its `pulumi-rekko` dependency, the way
+ * `npm install` of a `file:` dependency does: `node_modules/pulumi-rekko` links to the repo.
+ * Other packages resolve from the repo's node_modules further up.
+ */
+export function linkPackage(dir: string): void {
+  if (!existsSync(join(dir, "package.json"))) throw new Error(`${dir} has no package.json`);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  rmSync(join(dir, "node_modules", "pulumi-rekko"), { force: true, recursive: true });
+  symlinkSync(ROOT, join(dir, "node_modules", "pulumi-rekko"), "dir");
+}
+
+/**
+ * Puts the rekko provider plugin where `plugins: providers: [{name: rekko, path: node_modules/.bin}]`
+ * finds it, as `npm install pulumi-rekko` does: `node_modules/.bin/pulumi-resource-rekko`, an
+ * executable link to this checkout's built plugin.
+ */
+export function linkPlugin(dir: string): void {
+  const main = join(ROOT, "dist", "provider", "native", "main.js");
+  chmodSync(main, 0o755);
+  const bin = join(dir, "node_modules", ".bin");
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, "pulumi-resource-rekko"), { force: true });
+  symlinkSync(main, join(bin, "pulumi-resource-rekko"));
+}
+
+/**
+ * `pulumi stack export` as a user runs it (the Automation API's exportStack decrypts
+ * secrets, so it is not used for leak checks). The benchmark reads megabytes of state with it.
+ */
+export async function exportText(stack: Stack): Promise<string> {
+  return pulumiCli(stack, ["stack", "export", "--stack", stack.name]);
+}
+
+/**
+ * Runs the toolchain's `pulumi` in the stack's project with the stack's environment; returns
+ * stdout. Asynchronous, so an emulator in this process keeps answering while it runs.
+ */
+export async function pulumiCli(stack: Stack, args: string[]): Promise<string> {
+  const ws = stack.workspace;
+  try {
+    const { stdout } = await execFileAsync(join(toolchainDir(), "pulumi"), [...args, "--non-interactive"], {
+      cwd: ws.workDir,
+      env: { ...process.env, ...ws.envVars },
+      encoding: "utf8",
+      // Room for the state of a few hundred resources (about 10 KB each).
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+  }
+}
+
+/** The resources of a stack's state, by type. */
+export async function resources(
+  stack: Stack,
+  type?: string,
+): Promise<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[]> {
+  const state = (await stack.exportStack()).deployment as {
+    resources?: { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[];
+  };
+  return (state.resources ?? []).filter((r) => !type || r.type === type);
+}
+
+/** A scratch copy of the quick-start project (root Pulumi.yaml + demo/), for openProject. */
+export function quickstartSource(): string {
+  const dir = join(WORK, "sources", `quickstart-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  cpSync(join(ROOT, "demo"), join(dir, "demo"), { recursive: true, filter: (p) => !p.includes("node_modules") });
+  return dir;
+}
+
+/** Reads a file of the repo. */
+export function repoFile(...parts: string[]): string {
+  return readFileSync(join(ROOT, ...parts), "utf8");
+}
+
+/** The `test/engine/projects/webhooks` project against an emulator: `rekko:apiKey` (secret), `rekko:baseUrl`, then `config`. */
+export async function webhooksProject(emu: { apiKey: string; url: string }, config: ConfigMap = {}): Promise<TestProject> {
+  const project = await openProject(join(ROOT, "test", "engine", "projects", "webhooks"));
+  await project.stack.setAllConfig({
+    "rekko:apiKey": { value: emu.apiKey, secret: true },
+    "rekko:baseUrl": { value: emu.url },
+    ...config,
+  });
+  return project;
+}
+
+/** Fails naming the place when any of `secrets` is in the exported state or in what the CLI printed. */
+export function expectNoneIn(exported: string, printed: readonly string[], secrets: readonly string[]): void {
+  const output = printed.join("");
+  for (const secret of secrets) {
+    const at = exported.indexOf(secret);
+    expect(at, `found in state: …${exported.slice(Math.max(0, at - 200), at + 60)}…`).to.equal(-1);
+    expect(output).not.to.include(secret);
+  }
+}
+
+/**
+ * Bytes of each resource of `type` in a `pulumi stack export` text (its JSON entry, compact),
+ * without the `omit` fields.
+ */
+export function stateBytes(exported: string, type: string, omit: string[] = []): number[] {
+  const deployment = (JSON.parse(exported) as { deployment: { resources?: Record<string, unknown>[] } }).deployment;
+  return (deployment.resources ?? [])
+    .filter((r) => r.type === type)
+    .map((r) => Buffer.byteLength(JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !omit.includes(k))))));
+}
+
+/**
+ * A project of the native provider against an emulator: `source` opened as {@link openProject}
+ * does, the plugin linked in ({@link linkPlugin}), `rekko:apiKey` (secret) and `rekko:baseUrl`
+ * set, then `config`; nothing from the environment (`REKKO_*` blank).
+ */
+export async function nativeProject(
+  source: string,
+  emu: { apiKey: string; url: string },
+  name: string,
+  config: ConfigMap = {},
+  files: Record<string, string> = {},
+): Promise<TestProject> {
+  const project = await openProject(source, { REKKO_API_KEY: "", REKKO_BASE_URL: "", REKKO_MAX_REQUESTS_PER_MINUTE: "" }, files, {
+    name,
+  });
+  linkPlugin(project.dir);
+  await project.stack.setAllConfig({
+    "rekko:apiKey": { value: emu.apiKey, secret: true },
+    "rekko:baseUrl": { value: emu.url },
+    ...config,
+  });
+  return project;
+}

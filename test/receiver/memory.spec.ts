@@ -1,0 +1,71 @@
+// The repeat memory on its own: which delivery counts as a repeat, and, when repeats are
+// suppressed, a copy arriving while the first is handled waits for it. Synchronised by hand
+// (the work is a promise the test settles), so nothing here depends on timing.
+import { expect } from "chai";
+import { SeenBodies } from "../../provider/receiver/memory";
+import { drained, gate } from "./sync";
+
+const ok = { status: 200 };
+const failed = { status: 500 };
+const suppressed = (shared?: { status: number }) => ({ status: shared?.status ?? 200, suppressed: true });
+
+describe("receiver repeat memory", () => {
+  it("flags a body handled (200) within the window, and one being handled now; never one that failed", async () => {
+    const memory = new SeenBodies();
+    const seen: boolean[] = [];
+    const work = (answer: { status: number }) => async (repeat: boolean) => {
+      seen.push(repeat);
+      return answer;
+    };
+    await memory.run("a", work(failed));
+    await memory.run("a", work(ok));
+    await memory.run("a", work(ok));
+    const first = gate<{ status: number }>();
+    const slow = memory.run("b", async (repeat) => {
+      seen.push(repeat);
+      return first.opened;
+    });
+    const concurrent = memory.run("b", work(ok));
+    first.open(ok);
+    await Promise.all([slow, concurrent]);
+    expect(seen).to.deep.equal([false, false, true, false, true]);
+  });
+
+  it("with suppression, a copy arriving while the first is handled waits for it and shares its failure; the retry runs", async () => {
+    const memory = new SeenBodies();
+    const first = gate<{ status: number }>();
+    let runs = 0;
+    const slow = memory.run(
+      "k",
+      () => {
+        runs++;
+        return first.opened;
+      },
+      suppressed,
+    );
+    let secondSettled = false;
+    const second = memory
+      .run("k", async () => (runs++, ok), suppressed)
+      .finally(() => {
+        secondSettled = true;
+      });
+    await drained();
+    expect([secondSettled, runs], "the copy waits and runs nothing").to.deep.equal([false, 1]);
+    first.open(failed);
+    expect(await slow).to.deep.equal(failed);
+    expect(await second, "shares the failure, so it is retried").to.deep.equal({ status: 500, suppressed: true });
+    expect(await memory.run("k", async () => (runs++, ok), suppressed), "the retry runs").to.deep.equal(ok);
+    expect(await memory.run("k", async () => (runs++, ok), suppressed)).to.deep.equal({ status: 200, suppressed: true });
+    expect(runs).to.equal(2);
+  });
+
+  it("is bounded and time-limited", () => {
+    let now = 0;
+    const seen = new SeenBodies(3, 1000, () => now);
+    expect(["a", "b", "c", "d"].map((k) => seen.checkAndAdd(k))).to.deep.equal([false, false, false, false]);
+    expect(seen.checkAndAdd("a"), "evicted by size").to.equal(false);
+    expect(seen.checkAndAdd("d")).to.equal(true);
+    now = 5000;
+    expect(seen.checkAndAdd("d"), "expired").to.equal(false);
+  });
+});
