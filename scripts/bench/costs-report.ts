@@ -1,8 +1,7 @@
 /** The cost of each operation in API calls, on both faces: targets and the docs table (pure; nothing runs here). */
 import { callText, meetsTarget, OPERATIONS, type Operation, TARGETS } from "./calls";
-import type { CostSample, CostsBench } from "./costs";
+import type { CostFace, CostSample, CostsBench } from "./costs";
 import { hostLine, type Machine } from "./machine";
-import type { Face } from "./native";
 import type { Target } from "./results";
 
 /** What `--record` keeps of the costs bench. */
@@ -12,7 +11,7 @@ export interface CostsResults extends CostsBench {
 }
 
 /** What each operation is, as run (the same on both faces unless the face's entry says otherwise). */
-const RUN: Record<Operation, string | Record<Face, string>> = {
+const RUN: Record<Operation, string | Record<CostFace, string>> = {
   preview: "`pulumi preview` of a stack of N new webhooks",
   up: "`pulumi up` creating them",
   "second-up": "`pulumi up` again, nothing changed",
@@ -34,7 +33,7 @@ const RUN: Record<Operation, string | Record<Face, string>> = {
   destroy: "`pulumi destroy` of N webhooks",
 };
 
-const FACE_NAME: Record<Face, string> = { rekko: "dynamic", native: "native" };
+const FACE_NAME: Record<CostFace, string> = { rekko: "dynamic", native: "native" };
 
 /** One target per operation and face that has a target and was measured. */
 export function costsTargets(r: CostsBench): Target[] {
@@ -55,7 +54,7 @@ export function costsTargets(r: CostsBench): Target[] {
   return out;
 }
 
-const cellOf = (samples: readonly CostSample[], op: Operation, face: Face) => {
+const cellOf = (samples: readonly CostSample[], op: Operation, face: CostFace) => {
   const s = samples.find((x) => x.op === op && x.face === face);
   return s ? callText(s.calls) : "–";
 };

@@ -15,11 +15,14 @@ import { type Calls, countCalls, type Operation } from "./calls";
 import { type Log, projectDir, UNTHROTTLED } from "./dynamic";
 import type { Face } from "./native";
 
+/** The two faces whose costs are measured: RekkoWebhook (dynamic) and the native provider. */
+export type CostFace = Extract<Face, "rekko" | "native">;
+
 const execFileAsync = promisify(execFile);
 
 /** One operation of one face and the calls it made. */
 export interface CostSample {
-  face: Face;
+  face: CostFace;
   op: Operation;
   /** Webhooks the operation acted on (its target's N). */
   n: number;
@@ -67,7 +70,7 @@ async function succeeded(what: string, op: Promise<{ summary: { result?: string 
 }
 
 /** Runs every operation on one face's stack, in order, counting each one's calls. */
-async function face(face: Face, emu: RekkoEmulator, n: number, log: Log): Promise<CostSample[]> {
+async function face(face: CostFace, emu: RekkoEmulator, n: number, log: Log): Promise<CostSample[]> {
   const samples: CostSample[] = [];
   const p = await openProject(projectDir(face === "rekko" ? "costs-dynamic" : "costs-native"), {}, {}, { name: `costs-${face}` });
   try {

@@ -165,7 +165,11 @@ async function nativePart(runs: number, sizes: number[]): Promise<NativeResults>
       "rekko:baseUrl": { value: emu.url },
       "rekko:maxRequestsPerMinute": { value: UNTHROTTLED },
     };
-    const bench = await benchNative(emu, (face) => projectDir(face), sizes, runs, config, log);
+    const faces = [
+      { face: "rekko", dir: projectDir("rekko") },
+      { face: "native", dir: projectDir("native") },
+    ] as const;
+    const bench = await benchNative(emu, faces, sizes, runs, config, log);
     host.loadAtEnd = loadavg()[0] ?? 0;
     return { ...bench, machine: host, targets: nativeTargets(bench) };
   } finally {

@@ -2,6 +2,9 @@
 // declared through `rekko:index:Webhook` of the `pulumi-resource-rekko` plugin and through the
 // dynamic resource, in the same Node.js language host, against the same emulator, phase by
 // phase and back to back: wall time, API calls, state bytes per webhook, peak provider RSS.
+
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { RekkoEmulator } from "../../provider/testing";
 import { exportText, linkPlugin, openProject, type TestProject } from "../rig/engine";
@@ -9,13 +12,32 @@ import { type Calls, countCalls } from "./calls";
 import { ProcessSampler } from "./procs";
 import { PHASES, type Phase } from "./results";
 
-/** `rekko`: RekkoWebhook (dynamic); `native`: rekko:index:Webhook (the plugin). */
-export type Face = "rekko" | "native";
-export const FACES: readonly Face[] = ["rekko", "native"];
+/**
+ * `rekko`: RekkoWebhook (dynamic); `native`: rekko:index:Webhook of the plugin run by Node.js
+ * (the npm package's bin); `exe`: the same resource of the executable plugin.
+ */
+export type Face = "rekko" | "native" | "exe";
 const TYPES: Record<Face, (type: string) => boolean> = {
   rekko: (t) => t === "pulumi-nodejs:dynamic/rekko:RekkoWebhook",
   native: (t) => t === "rekko:index:Webhook",
+  exe: (t) => t === "rekko:index:Webhook",
 };
+
+/** A face to measure: its project and, for the executable, the plugin file to put where the project finds it. */
+export interface FaceSpec {
+  face: Face;
+  dir: string;
+  /** The executable plugin (face `exe`). */
+  plugin?: string;
+}
+
+/** Puts `plugin` where `plugins: providers: [{name: rekko, path: node_modules/.bin}]` finds it. */
+function linkExecutable(dir: string, plugin: string): void {
+  const bin = join(dir, "node_modules", ".bin");
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, "pulumi-resource-rekko"), { force: true });
+  symlinkSync(plugin, join(bin, "pulumi-resource-rekko"));
+}
 
 /** One operation of one face. */
 export interface NativeSample {
@@ -62,12 +84,12 @@ async function stateOf(p: TestProject, face: Face, n: number): Promise<NativeSta
 }
 
 /**
- * Measures both faces at each N (`runs` times, the first face alternating), against `emu`,
- * with `config` (the same stack config for both), from the project `dirOf` each face.
+ * Measures the faces at each N (`runs` times, each phase of every face back to back, the first
+ * face rotating by run), against `emu`, with `config` (the same stack config for all).
  */
 export async function benchNative(
   emu: RekkoEmulator,
-  dirOf: (face: Face) => string,
+  faces: readonly FaceSpec[],
   sizes: readonly number[],
   runs: number,
   config: Record<string, { value: string; secret?: boolean }>,
@@ -77,17 +99,22 @@ export async function benchNative(
   const samples: NativeSample[] = [];
   const state: NativeState[] = [];
   try {
-    for (const face of FACES) {
-      const p = await openProject(dirOf(face), {}, {}, { name: `bench-${face}` });
+    for (const { face, dir, plugin } of faces) {
+      const p = await openProject(dir, {}, {}, { name: `bench-${face}` });
       if (face === "native") linkPlugin(p.dir);
+      if (face === "exe") {
+        if (!plugin) throw new Error("the exe face needs the executable plugin's path");
+        linkExecutable(p.dir, plugin);
+      }
       await p.stack.setAllConfig({ ...config, count: { value: "1" } });
       await p.stack.preview();
       open[face] = p;
     }
     for (const n of sizes) {
-      for (const face of FACES) await open[face]?.stack.setConfig("count", { value: String(n) });
+      for (const { face } of faces) await open[face]?.stack.setConfig("count", { value: String(n) });
       for (let run = 1; run <= runs; run++) {
-        const order: Face[] = run % 2 ? ["rekko", "native"] : ["native", "rekko"];
+        const names = faces.map((f) => f.face);
+        const order = [...names.slice((run - 1) % names.length), ...names.slice(0, (run - 1) % names.length)];
         for (const phase of PHASES) {
           for (const face of order) {
             const p = open[face] as TestProject;
