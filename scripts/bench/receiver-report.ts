@@ -62,7 +62,7 @@ export function receiverMarkdown(r: ReceiverResults): string {
     "|---|---|---|",
     `| floor: \`createHmac\` + \`timingSafeEqual\` per secret, no early exit | ${spread(r.throughput.floor, 0)} | 1 |`,
     `| Node face: \`verifySignature\` | ${spread(r.throughput.node, 0)} | ${spread(r.ratios.node, 3)} |`,
-    `| web face: \`await verifyRekkoBody\` (crypto.subtle; also decodes and parses the JSON) | ${spread(r.throughput.web, 0)} | ${spread(r.ratios.web, 3)} |`,
+    `| web face: \`await receiver.verifyBody\` (crypto.subtle; also decodes and parses the JSON) | ${spread(r.throughput.web, 0)} | ${spread(r.ratios.web, 3)} |`,
     "",
     targetTable(r.targets),
   ].join("\n");

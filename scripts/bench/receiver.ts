@@ -76,7 +76,8 @@ const floor = () => {
   return ok;
 };
 const node = () => receiver.verifySignature(body, header, secrets);
-const web = () => receiver.verifyRekkoBody(body, header, secrets).then((r) => r.ok);
+const webReceiver = receiver.createWebReceiver({ secrets, onEvent: () => undefined });
+const web = () => webReceiver.verifyBody(body, header).then((r) => r.ok);
 const fns = { floor, node, web };
 (async () => {
   const spent = { floor: 0, node: 0, web: 0 };

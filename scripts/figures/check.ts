@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type AllowEntry, phraseSpans } from "./allowed";
+import { type AllowEntry, phraseSpans, WHOLE_DOCUMENT } from "./allowed";
 import { type Block, BlockSyntaxError, blockContent, findBlocks, replaceBlocks, withoutBlocks } from "./blocks";
 import { findFigures } from "./detect";
 import { readResults, resultsPath, stamp } from "./results";
@@ -140,7 +140,8 @@ export function checkDocs(root: string, registry: Registry, allow: readonly Allo
     }
   }
   for (const e of allow) {
-    if (!usedEntries.has(e))
+    const wholeDocument = e.phrase === WHOLE_DOCUMENT && report.files.includes(e.file);
+    if (!usedEntries.has(e) && !wholeDocument)
       report.problems.push({
         file: e.file,
         line: 0,

@@ -4,6 +4,7 @@
  * A document may hold a measured number only inside a block of one of these.
  */
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "../../provider/core/unknownCreate";
 import { type CostsResults, costsMarkdown } from "../bench/costs-report";
 import { type NativeResults, nativeMarkdown } from "../bench/native-report";
 import { type ReceiverResults, receiverBundle, receiverImports, receiverMarkdown } from "../bench/receiver-report";
@@ -108,8 +109,9 @@ function providerBytes(r: Results<BenchResult>): string {
 }
 
 export const REGISTRY: Registry = {
-  defaults: fromCode("the settings' defaults", "provider/core/settings.ts", {
+  defaults: fromCode("documented defaults of the code", "provider/core/settings.ts, provider/core/unknownCreate.ts", {
     "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
+    "clock-skew-allowance": () => `${CLOCK_SKEW_ALLOWANCE_MS / 1000} s`,
   }),
   ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
     "": (r) =>

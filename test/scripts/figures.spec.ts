@@ -134,6 +134,17 @@ describe("figures: the docs' generated blocks and docs:check (scripts/figures)",
       ]);
     });
 
+    it("leaves a document generated as a whole from the code to its own test, when the allow-list says so", () => {
+      write("docs/API.md", "| `DEFAULT_MAX_BODY_BYTES` | const | bytes (256 KiB). |\n");
+      const allow = [{ file: "docs/API.md", phrase: "*", source: "npm run docs:api" }];
+      expect(messages(allow)).to.deep.equal([]);
+      write("docs/API.md", "No figure today.\n");
+      expect(messages(allow)).to.deep.equal([]);
+      expect(messages()).to.deep.equal([]);
+      write("docs/API.md", "It takes 5 s.\n");
+      expect(messages()).to.deep.equal(['docs/API.md:1: "5 s" (time) stands outside any generated block']);
+    });
+
     it("renders a source that was never measured as pending, with its command, and reports it", () => {
       write(
         "README.md",
