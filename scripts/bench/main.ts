@@ -1,27 +1,31 @@
 /**
  * `npm run bench`: what pulumi-rekko costs, through the real Pulumi CLI (local file backend) and
- * the local Rekko emulator. Four parts, each with its own figures in docs/PERFORMANCE.md:
+ * the local Rekko emulator. Five parts, each with its own figures in docs/PERFORMANCE.md:
  *   dynamic   RekkoWebhook against a no-op dynamic resource of the same shape: time, API calls,
  *             state, memory, CPU per phase; then the rate-limited runs (figure source `bench`)
  *   native    the native rekko:index:Webhook beside RekkoWebhook (`bench-native`)
  *   costs     the API calls of every operation on both faces (`bench-costs`)
  *   receiver  pulumi-rekko/receiver: cold import, web bundle, verification throughput (`bench-receiver`)
+ *   plugin    the executable plugin beside the Node.js-runtime plugin and the dynamic resource: start
+ *             to a GetSchema answer, memory, download size, the phases at N = 100 (`bench-plugin`)
  *
  *   npm run bench                           # every part at full size (N = 1, 10, 100; 5 runs; rate-limited runs of 300)
  *   npm run bench -- --record               # the same, then records the results in docs/figures/ and rewrites the docs' blocks
  *   npm run bench -- --only costs --record  # one part (repeatable: --only native --only costs)
- *   npm run bench -- --quick                # N = 1, 10; 1 run; no rate-limited runs; costs at N = 2 (never recorded)
+ *   npm run bench -- --quick                # N = 1, 10; 1 run; no rate-limited runs; costs at N = 2; plugin at N = 10 (never recorded)
  *
- * Options: --runs <k>, --sizes 1,10,100, --costs-n <n> (3), --no-rate-limited, --rate-limited-n <n> (300),
+ * Options: --runs <k>, --sizes 1,10,100, --costs-n <n> (3), --plugin-n <n> (100), --plugin-starts <k> (10),
+ * --plugin-exe <path> (measure this executable, or the one in this release archive, instead of building it), --no-rate-limited, --rate-limited-n <n> (300),
  * --no-timing (the dynamic part's rate-limited runs only), --json <path> (every part's results),
  * --deadline-minutes <m> (45 per part); for experiments: --env KEY=VALUE (extra CLI environment,
  * repeatable), --rekko-project <dir> (measure another project in place of scripts/bench/projects/rekko).
  * A missed target makes the run exit 1. Set-up (npm ci when needed, build, toolchain) is
  * scripts/setup.sh's, as for `npm run demo`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
@@ -34,12 +38,14 @@ import { type Log, projectDir, RATE_LIMIT, rateLimitedRuns, timingRuns, UNTHROTT
 import { machine, versions } from "./machine";
 import { benchNative } from "./native";
 import { type NativeResults, nativeTargets } from "./native-report";
+import { hostExecutable, pluginStarts } from "./plugin";
+import { type PluginResults, pluginTargets } from "./plugin-report";
 import { benchReceiver } from "./receiver";
 import { type ReceiverResults, receiverTargets } from "./receiver-report";
 import { markdown } from "./report";
 import { type BenchResult, evaluate, type Kind, type RateLimitedRun, summarize, type Target } from "./results";
 
-const PARTS = ["dynamic", "native", "costs", "receiver"] as const;
+const PARTS = ["dynamic", "native", "costs", "receiver", "plugin"] as const;
 type Part = (typeof PARTS)[number];
 /** The figure source each part records. */
 const SOURCE: Record<Part, string> = {
@@ -47,6 +53,7 @@ const SOURCE: Record<Part, string> = {
   native: "bench-native",
   costs: "bench-costs",
   receiver: "bench-receiver",
+  plugin: "bench-plugin",
 };
 
 const { values: args } = parseArgs({
@@ -55,6 +62,9 @@ const { values: args } = parseArgs({
     runs: { type: "string" },
     sizes: { type: "string" },
     "costs-n": { type: "string" },
+    "plugin-n": { type: "string" },
+    "plugin-starts": { type: "string" },
+    "plugin-exe": { type: "string" },
     "no-rate-limited": { type: "boolean", default: false },
     "rate-limited-n": { type: "string" },
     "no-timing": { type: "boolean", default: false },
@@ -156,15 +166,18 @@ async function dynamicPart(quick: boolean, runs: number, sizes: number[]): Promi
   };
 }
 
+/** The stack config of the timing runs: the emulator's key and address, the client's limit lifted. */
+const unthrottled = (emu: RekkoEmulator) => ({
+  "rekko:apiKey": { value: emu.apiKey, secret: true },
+  "rekko:baseUrl": { value: emu.url },
+  "rekko:maxRequestsPerMinute": { value: UNTHROTTLED },
+});
+
 async function nativePart(runs: number, sizes: number[]): Promise<NativeResults> {
   const host = machine();
   const emu = await RekkoEmulator.start();
   try {
-    const config = {
-      "rekko:apiKey": { value: emu.apiKey, secret: true },
-      "rekko:baseUrl": { value: emu.url },
-      "rekko:maxRequestsPerMinute": { value: UNTHROTTLED },
-    };
+    const config = unthrottled(emu);
     const faces = [
       { face: "rekko", dir: projectDir("rekko") },
       { face: "native", dir: projectDir("native") },
@@ -182,6 +195,50 @@ async function costsPart(n: number): Promise<CostsResults> {
   const bench = await benchCosts(n, log);
   host.loadAtEnd = loadavg()[0] ?? 0;
   return { ...bench, machine: host, targets: costsTargets(bench) };
+}
+
+/** The size of the npm package's tarball, which carries the Node.js-runtime plugin (`npm pack --dry-run`). */
+function npmPackageBytes(): { what: string; bytes: number } {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const [pack] = JSON.parse(out) as { filename: string; size: number }[];
+  if (!pack) throw new Error("npm pack --dry-run --json printed no package");
+  return { what: `${pack.filename}, with its dependencies installed on first use`, bytes: pack.size };
+}
+
+async function pluginPart(n: number, runs: number, starts: number): Promise<PluginResults> {
+  const host = machine();
+  const { exe, archive } = hostExecutable(ROOT, join(ROOT, ".work", "bench", "plugin"), args["plugin-exe"]);
+  log(`executable plugin: ${exe}`);
+  const nodePlugin = join(ROOT, "dist", "provider", "native", "main.js");
+  const startRuns = await pluginStarts(
+    [
+      { face: "exe", command: exe },
+      { face: "native", command: process.execPath, args: [nodePlugin] },
+    ],
+    starts,
+    log,
+  );
+  const archives: PluginResults["archives"] = [{ face: "native", ...npmPackageBytes() }];
+  if (archive) archives.unshift({ face: "exe", what: basename(archive), bytes: statSync(archive).size });
+  const emu = await RekkoEmulator.start();
+  try {
+    const config = unthrottled(emu);
+    const faces = [
+      { face: "exe", dir: projectDir("native"), plugin: exe },
+      { face: "native", dir: projectDir("native") },
+      { face: "rekko", dir: projectDir("rekko") },
+    ] as const;
+    const phases = await benchNative(emu, faces, [n], runs, config, log);
+    host.loadAtEnd = loadavg()[0] ?? 0;
+    const partial = { starts: startRuns, phases };
+    return { machine: host, archives, ...partial, targets: pluginTargets(partial) };
+  } finally {
+    await emu.stop();
+  }
 }
 
 async function receiverPart(runs: number): Promise<ReceiverResults> {
@@ -207,11 +264,23 @@ async function main(): Promise<void> {
   const results: Partial<Record<Part, unknown>> = {};
   const t0 = performance.now();
   for (const part of parts) {
+    if (part === "plugin" && !args.only && !args["plugin-exe"] && !existsSync(join(ROOT, "scripts", "dist-plugin.ts"))) {
+      log(
+        "part plugin skipped: this checkout has no executable plugin build (scripts/dist-plugin.ts); --plugin-exe <path> measures one",
+      );
+      continue;
+    }
     log(`part ${part}`);
     const data = await withDeadline(part, async () => {
       if (part === "dynamic") return dynamicPart(quick, runs, sizes);
       if (part === "native") return nativePart(runs, sizes);
       if (part === "costs") return costsPart(positiveInt(args["costs-n"], "--costs-n", quick ? 2 : 3));
+      if (part === "plugin")
+        return pluginPart(
+          positiveInt(args["plugin-n"], "--plugin-n", quick ? 10 : 100),
+          runs,
+          positiveInt(args["plugin-starts"], "--plugin-starts", quick ? 3 : 10),
+        );
       return receiverPart(positiveInt(args.runs, "--runs", quick ? 3 : 7));
     });
     results[part] = data;

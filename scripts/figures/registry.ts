@@ -7,6 +7,7 @@ import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "../../provider/core/unknownCreate";
 import { type CostsResults, costsMarkdown } from "../bench/costs-report";
 import { type NativeResults, nativeMarkdown } from "../bench/native-report";
+import { type PluginResults, pluginMarkdown } from "../bench/plugin-report";
 import { type ReceiverResults, receiverBundle, receiverImports, receiverMarkdown } from "../bench/receiver-report";
 import { markdown } from "../bench/report";
 import type { BenchResult } from "../bench/results";
@@ -150,6 +151,11 @@ export const REGISTRY: Registry = {
     "the API calls of each operation on both faces",
     "npm run bench -- --only costs --record",
     { "": withProvenance(costsMarkdown) },
+  ),
+  "bench-plugin": measured<PluginResults>(
+    "the executable plugin beside the Node.js-runtime plugin and the dynamic resource",
+    "npm run bench -- --only plugin --record",
+    { "": withProvenance(pluginMarkdown) },
   ),
   "bench-receiver": measured<ReceiverResults>(
     "the receiver's import cost, bundle and throughput",

@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { type Calls, CREATE, callText, countCalls, DELETE, LIST, meetsTarget } from "../../scripts/bench/calls";
 import type { CostSample } from "../../scripts/bench/costs";
 import { costsMarkdown, costsTargets } from "../../scripts/bench/costs-report";
+import type { NativeSample } from "../../scripts/bench/native";
+import type { PluginStart } from "../../scripts/bench/plugin";
+import { pluginMarkdown, pluginTargets } from "../../scripts/bench/plugin-report";
 import { evaluate, type OpSample, type Phase, type RateLimitedRun, ratioVerdict } from "../../scripts/bench/results";
 import { paceOf, pacingFloorMs } from "../support/pace";
 
@@ -153,6 +156,64 @@ describe("benchmark targets (scripts/bench/results.ts, calls.ts)", () => {
       .and.include("| – | 1× GET /v1/webhooks | 1 list per run | yes |");
     expect(row("orphans")).to.include("| 1× GET /v1/webhooks | – | no target | – |");
     expect(row("replace")).to.include("| – | – | N creates and N deletes, no read | not measured |");
+  });
+
+  it("holds the executable plugin to a start within half a second and to no phase slower than the Node.js-runtime plugin", () => {
+    const start = (schemaMs: number): PluginStart => ({
+      portMs: schemaMs - 10,
+      schemaMs,
+      schemaBytes: 1,
+      rssKiB: 50_000,
+      peakRssKiB: 50_000,
+    });
+    const phase = (face: NativeSample["face"], phase: NativeSample["phase"], run: number, ms: number): NativeSample => ({
+      face,
+      n: 100,
+      run,
+      phase,
+      ms,
+      calls: {},
+      providerRssKiB: 1,
+    });
+    const runs = [1, 2, 3, 4, 5];
+    const phases = (exeMs: number) => ({
+      samples: runs.flatMap((run) =>
+        (["up", "refresh", "destroy"] as const).flatMap((p) => [
+          phase("exe", p, run, exeMs + run),
+          phase("native", p, run, 1000 + run),
+        ]),
+      ),
+      state: [],
+    });
+    const verdicts = (starts: number[], exeMs: number) =>
+      Object.fromEntries(
+        pluginTargets({ starts: [{ face: "exe", runs: starts.map(start) }], phases: phases(exeMs) }).map((t) => [
+          t.name,
+          t.holds,
+        ]),
+      );
+    expect(verdicts([300, 320, 310], 800)).to.deep.equal({
+      "executable plugin: start to GetSchema answer": true,
+      "time up, N=100, executable / Node.js-runtime plugin": true,
+      "time refresh, N=100, executable / Node.js-runtime plugin": true,
+      "time destroy, N=100, executable / Node.js-runtime plugin": true,
+    });
+    expect(verdicts([700, 650, 300], 1300)).to.deep.equal({
+      "executable plugin: start to GetSchema answer": false,
+      "time up, N=100, executable / Node.js-runtime plugin": false,
+      "time refresh, N=100, executable / Node.js-runtime plugin": false,
+      "time destroy, N=100, executable / Node.js-runtime plugin": false,
+    });
+    const table = pluginMarkdown({
+      machine: base.machine,
+      starts: [{ face: "exe", runs: [start(300)] }],
+      archives: [{ face: "exe", what: "pulumi-resource-rekko-v0.1.0-linux-amd64.tar.gz", bytes: 40_000_000 }],
+      phases: phases(800),
+      targets: [],
+    });
+    expect(table).to.include("| start to GetSchema answer (s) | 0.300 (0.300–0.300) | – | – |");
+    expect(table).to.include("| download | 40.0 MB (pulumi-resource-rekko-v0.1.0-linux-amd64.tar.gz) | – | – |");
+    expect(table).to.include("| 100 | up | 0.80 | 1.00 | – | 0.80 |");
   });
 
   it("the rate-limited run holds when it paces at the client's limit, on its floor, with no 429", () => {
