@@ -11,6 +11,7 @@ import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { burstFor } from "../../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import type { RekkoEmulator } from "../../provider/testing";
+import { resourceCounts } from "../rig/cli";
 import { ROOT, WORK } from "../rig/engine";
 import {
   type CliResult,
@@ -89,18 +90,6 @@ export function installFaults(emu: RekkoEmulator, plan: FaultPlan): () => void {
     clearInterval(timer);
     emu.clearFaults();
   };
-}
-
-/** The "Resources:" counts of a CLI run (`{created: 30, unchanged: 1}`). */
-export function resourceCounts(out: string): Record<string, number> {
-  const section = out.slice(out.lastIndexOf("Resources:"));
-  const counts: Record<string, number> = {};
-  for (const m of section.matchAll(
-    /^\s+[-+~]*\s*(\d+) (created|updated|deleted|replaced|unchanged|imported|read|refreshed|to \w+)/gm,
-  )) {
-    counts[m[2] ?? ""] = Number(m[1]);
-  }
-  return counts;
 }
 
 function failed(step: string, r: CliResult): string {

@@ -4,7 +4,6 @@
  * streams and the engine event log captured, so every printed line can be searched for leaks
  * and the CLI can be interrupted by pid).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +11,10 @@ import { gunzipSync } from "node:zlib";
 import type { RekkoEventType } from "../../provider/core/events";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../provider/testing";
-import { openProject, type TestProject, toolchainDir, WORK } from "./engine";
+import { type CliResult, type RunOptions, spawnPulumi } from "./cli";
+import { openProject, type TestProject, WORK } from "./engine";
+
+export type { CliResult, RunOptions } from "./cli";
 
 /** The Pulumi project of these suites: webhooks declared from the `hooks` config, each with its own secret. */
 export const PROJECT_DIR = join(__dirname, "..", "reliability", "projects", "webhooks");
@@ -43,36 +45,6 @@ export function declareHooks(count: number, prefix = "h"): DeclaredHook[] {
     events: [...(EVENT_SETS[i % EVENT_SETS.length] ?? ["whale_alert"])],
     secret: `whsec_${randomBytes(27).toString("base64url")}`,
   }));
-}
-
-/** One CLI run. */
-export interface CliResult {
-  args: string[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** The engine event log (JSON lines), when one was written. */
-  events: string;
-  ms: number;
-  /** Processes the CLI started that were still alive `lingerMs` after it exited (then killed by pid). */
-  lingering: string[];
-}
-
-/** Options of {@link Rig.run}. */
-export interface RunOptions {
-  /** Text written to the CLI's standard input. */
-  input?: string;
-  /** Kill the run (its whole process group) after this long. Default 15 minutes. */
-  timeoutMs?: number;
-  /** Called with the CLI's child process once it started (to interrupt it). */
-  onStart?: (child: ChildProcess) => void;
-  /** Do not write the engine event log (written for up, preview, refresh and destroy by default). */
-  noEventLog?: boolean;
-  /** Extra environment. */
-  env?: Record<string, string>;
-  /** How long processes the CLI started may outlive it before they are killed. Default 10 s. */
-  lingerMs?: number;
 }
 
 /** API requests of the emulator's log, by outcome. */
@@ -210,58 +182,23 @@ export class Rig {
     const eventLog = join(this.eventDir, `run-${++this.runSeq}.jsonl`);
     const operation = ["up", "preview", "refresh", "destroy"].includes(args[0] ?? "") && !options.noEventLog;
     const full = [...args, "--stack", "dev", "--non-interactive", ...(operation ? ["--event-log", eventLog] : [])];
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(toolchainDir(), "pulumi"), full, {
-        cwd: ws.workDir,
-        // PULUMI_DEBUG_COMMANDS enables --event-log (as the Automation API does). The retry
-        // probe counts the client's retries in the provider process (scripts/rig/retry-probe.js).
-        env: {
-          ...process.env,
-          ...ws.envVars,
-          PULUMI_DEBUG_COMMANDS: "true",
-          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${RETRY_PROBE}`.trim(),
-          REKKO_RETRY_LOG: this.retryLog,
-          ...options.env,
-        },
-        stdio: ["pipe", "pipe", "pipe"],
-        detached: true,
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on("data", (c: Buffer) => out.push(c));
-      child.stderr.on("data", (c: Buffer) => err.push(c));
-      child.stdin.end(options.input ?? "");
-      // The language host and the provider start process groups of their own: track every
-      // descendant while the CLI runs, so none outlives the run unnoticed.
-      const family = new Map<number, string>();
-      const watch = setInterval(() => descendants(child.pid, family), 200);
-      const timer = setTimeout(
-        () => {
-          descendants(child.pid, family);
-          killProcesses(family);
-          killGroup(child.pid);
-        },
-        options.timeoutMs ?? 15 * 60_000,
-      );
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        clearInterval(watch);
-        reject(e);
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        clearInterval(watch);
-        void settle(child.pid, family, options.lingerMs ?? 10_000).then((lingering) => {
-          const stdout = Buffer.concat(out).toString("utf8");
-          const stderr = Buffer.concat(err).toString("utf8");
-          const events = existsSync(eventLog) ? readFileSync(eventLog, "utf8") : "";
-          this.printed.push(stdout, stderr);
-          if (events) this.eventLogs.push(events);
-          resolve({ args: full, code, signal, stdout, stderr, events, ms: Date.now() - started, lingering });
-        });
-      });
-      options.onStart?.(child);
+    return spawnPulumi(full, {
+      ...options,
+      cwd: ws.workDir,
+      // PULUMI_DEBUG_COMMANDS enables --event-log (as the Automation API does). The retry
+      // probe counts the client's retries in the provider process (scripts/rig/retry-probe.js).
+      env: {
+        ...ws.envVars,
+        PULUMI_DEBUG_COMMANDS: "true",
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${RETRY_PROBE}`.trim(),
+        REKKO_RETRY_LOG: this.retryLog,
+        ...options.env,
+      },
+      eventLog: operation ? eventLog : undefined,
+    }).then((r) => {
+      this.printed.push(r.stdout, r.stderr);
+      if (r.events) this.eventLogs.push(r.events);
+      return r;
     });
   }
 
@@ -473,91 +410,6 @@ export function readTree(dir: string, keep: (path: string) => boolean = () => tr
   };
   walk(dir);
   return parts.join("\n");
-}
-
-/** `/proc/<pid>/stat` fields: parent pid and start time (to tell a reused pid apart). */
-function procStat(pid: number): { ppid: number; start: string; name: string } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const close = text.lastIndexOf(")");
-    const fields = text.slice(close + 2).split(" ");
-    if (fields[0] === "Z") return undefined; // a zombie is gone already
-    return { ppid: Number(fields[1]), start: fields[19] ?? "", name: text.slice(text.indexOf("(") + 1, close) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Adds every live descendant of `root` to `family` (pid → start time and name). */
-function descendants(root: number | undefined, family: Map<number, string>): void {
-  if (!root) return;
-  const children = new Map<number, number[]>();
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc");
-  } catch {
-    return; // no /proc (not Linux): processes are not tracked
-  }
-  for (const name of pids) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const st = procStat(pid);
-    if (st) children.set(st.ppid, [...(children.get(st.ppid) ?? []), pid]);
-  }
-  const queue = [root, ...family.keys()];
-  while (queue.length) {
-    const pid = queue.shift() as number;
-    for (const c of children.get(pid) ?? []) {
-      const st = procStat(c);
-      if (!st) continue;
-      const known = family.get(c);
-      // The start time identifies the process (an exec, like the provider's shell script
-      // becoming node, keeps it); the name is refreshed for the report.
-      if (known !== undefined && known.split(":")[0] !== st.start) continue;
-      family.set(c, `${st.start}:${st.name}`);
-      if (known === undefined) queue.push(c);
-    }
-  }
-}
-
-function alive(pid: number, id: string): boolean {
-  const st = procStat(pid);
-  return st !== undefined && st.start === id.split(":")[0];
-}
-
-/** SIGKILL, by pid, to the tracked processes that are still the same processes. */
-function killProcesses(family: Map<number, string>): string[] {
-  const killed: string[] = [];
-  for (const [pid, id] of family) {
-    if (!alive(pid, id)) continue;
-    try {
-      process.kill(pid, "SIGKILL");
-      killed.push(`${pid} ${id.split(":").slice(1).join(":")}`);
-    } catch {
-      // already gone
-    }
-  }
-  return killed;
-}
-
-/** SIGKILL to the process group the rig started (the CLI is its leader). */
-function killGroup(pgid: number | undefined): void {
-  if (!pgid) return;
-  try {
-    process.kill(-pgid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
-
-/** Waits up to `waitMs` for every process the CLI started to exit, then kills the rest; returns those. */
-async function settle(pgid: number | undefined, family: Map<number, string>, waitMs: number): Promise<string[]> {
-  const until = Date.now() + waitMs;
-  const left = () => [...family].some(([pid, id]) => alive(pid, id));
-  while (left() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  const killed = killProcesses(family);
-  killGroup(pgid);
-  return killed;
 }
 
 /** Resolves once `check` is true (polled every 25 ms), or rejects after `timeoutMs`. */

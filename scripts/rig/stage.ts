@@ -1,0 +1,416 @@
+/**
+ * A stage: one Pulumi project of one face (faces.ts), its stack `dev` on a file backend, an
+ * emulator and a receiver, and the real `pulumi` CLI. Scenarios (test/engine/) and the model
+ * (scripts/reliability/model.ts) drive it with the same verbs: declare, up, preview, refresh,
+ * destroy, and what happens outside the stack (a webhook deleted or registered outside, Rekko
+ * disabling one, a key switch); they read what the emulator holds, its request log, the state
+ * (`pulumi stack export`) and the stack outputs.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { RekkoClient } from "../../provider/core/client";
+import type { RekkoEventType } from "../../provider/core/events";
+import { isWebhookType } from "../../provider/core/types";
+import { verifySignature } from "../../provider/receiver/signature";
+import { type DeliveryReport, type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../provider/testing";
+import { type CliResult, type RunOptions, resourceCounts, spawnPulumi } from "./cli";
+import { apiCalls, apiRequests, engineEnv, linkPackage, linkPlugin, WORK } from "./engine";
+import type { Face, Hook, Rendered } from "./faces";
+import { Receiver } from "./receiver";
+
+/** A CLI run with what the emulator saw during it. */
+export interface Run extends CliResult {
+  /** stdout then stderr. */
+  output: string;
+  /** The API requests (under `/v1/`) made during the run. */
+  requests: LoggedRequest[];
+  /** The same as `METHOD /path` lines, webhook ids written `{id}`. */
+  calls: string[];
+  /** The "Resources:" counts the CLI printed (`{created: 2, unchanged: 1}`). */
+  counts: Record<string, number>;
+}
+
+/** How an operation runs, and what it must end with. */
+export interface OpOptions extends RunOptions {
+  /** true: the run must fail; false (default): it must succeed; "either": not checked. */
+  fails?: boolean | "either";
+  /** Keep the output out of {@link Stage.printed} (a command run with `--show-secrets`). */
+  unrecorded?: boolean;
+}
+
+/** A webhook resource of the state (either face). */
+export interface HeldWebhook {
+  /** The resource name (for a generated secret, the component's name too). */
+  name: string;
+  urn: string;
+  type: string;
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+/** What `pulumi stack export` holds. */
+export interface StateView {
+  /** The export as printed (secrets encrypted), for leak checks. */
+  text: string;
+  webhooks: HeldWebhook[];
+  byName: Map<string, HeldWebhook>;
+  pending: { type: string; urn: string; id?: string }[];
+}
+
+/** The `hooks` stack output, read with `--show-secrets`. */
+export type HookOutputs = Record<string, { id?: string; secret?: string; accepted?: string[] }>;
+
+export interface StageOptions {
+  emulator?: EmulatorOptions;
+  /** Names the project directory (`.work/scenarios/<face>-<name>-…`). */
+  name?: string;
+}
+
+const PROJECT = "rekko-scenario";
+let seq = 0;
+
+export class Stage {
+  /** Everything every CLI run printed. */
+  readonly printed: string[] = [];
+  /** Every value that must never appear in clear: keys, own secrets, secret urls, generated secrets seen. */
+  readonly needles = new Map<string, string>();
+  /** The declaration of the last {@link declare}. */
+  hooks: Hook[] = [];
+  /** The API key the stack is configured with. */
+  key: string;
+  private config: Record<string, string> = {};
+
+  private constructor(
+    readonly face: Face,
+    readonly emu: RekkoEmulator,
+    readonly receiver: Receiver,
+    readonly dir: string,
+    private readonly env: Record<string, string>,
+  ) {
+    this.key = emu.apiKey;
+    for (const [i, k] of emu.apiKeys.entries()) this.needles.set(`API key ${i}`, k);
+  }
+
+  /** An emulator, a receiver and an empty project of `face` with stack `dev` configured for the emulator. */
+  static async open(face: Face, options: StageOptions = {}): Promise<Stage> {
+    const emu = await RekkoEmulator.start(options.emulator);
+    const receiver = await Receiver.start();
+    const dir = join(WORK, "scenarios", `${face.name}-${options.name ?? "stage"}-${process.pid}-${++seq}`);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      for (const [file, text] of Object.entries(face.projectFiles(PROJECT))) writeFileSync(join(dir, file), text);
+      linkPackage(dir);
+      if (face.name === "native") linkPlugin(dir);
+      const backend = join(dir, ".state");
+      mkdirSync(backend, { recursive: true });
+      const env = engineEnv({
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        REKKO_API_KEY: "",
+        REKKO_BASE_URL: "",
+        REKKO_MAX_REQUESTS_PER_MINUTE: "",
+      });
+      const stage = new Stage(face, emu, receiver, dir, env);
+      stage.write(face.render(PROJECT, []));
+      await stage.cli(["stack", "init", "dev"]);
+      await stage.setConfig({
+        "rekko:apiKey": { value: emu.apiKey, secret: true },
+        "rekko:baseUrl": { value: emu.url, secret: false },
+      });
+      return stage;
+    } catch (err) {
+      await receiver.close();
+      await emu.stop();
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Stops the emulator and the receiver and removes the project (nothing is destroyed: the emulator goes). */
+  async close(): Promise<void> {
+    await this.receiver.close();
+    await this.emu.stop();
+    if (!process.env.REKKO_KEEP_STAGES) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The receiver's url for `path`: a live endpoint answering 200 (see {@link disable}). */
+  url(path: string): string {
+    return this.receiver.url(path);
+  }
+
+  // ---- the declaration -------------------------------------------------------------------
+
+  /** Writes the program for `hooks` and the stack config it reads (one CLI call when config changed). */
+  async declare(hooks: Hook[]): Promise<void> {
+    const rendered = this.face.render(PROJECT, hooks);
+    this.hooks = hooks.map((h) => ({ ...h, events: [...h.events] }));
+    for (const h of hooks) {
+      if (h.secret?.kind === "own") this.needles.set(`secret of ${h.name}`, h.secret.value);
+      if (h.secretUrl) this.needles.set(`secret url of ${h.name}`, h.url);
+    }
+    this.write(rendered);
+    const changed = Object.fromEntries(Object.entries(rendered.config).filter(([k, v]) => this.config[k] !== v.value));
+    if (Object.keys(changed).length) await this.setConfig(changed);
+  }
+
+  /** The program text of the last declaration (for failure messages). */
+  program(): string {
+    return Object.values(this.face.render(PROJECT, this.hooks).files).join("\n");
+  }
+
+  /** Switches `rekko:apiKey` to `key` (one of the emulator's keys). */
+  async setKey(key: string): Promise<void> {
+    await this.setConfig({ "rekko:apiKey": { value: key, secret: true } });
+    this.key = key;
+  }
+
+  private write(rendered: Rendered): void {
+    for (const [file, text] of Object.entries(rendered.files)) writeFileSync(join(this.dir, file), text);
+  }
+
+  private async setConfig(values: Rendered["config"]): Promise<void> {
+    const args = ["config", "set-all"];
+    for (const [k, v] of Object.entries(values)) args.push(v.secret ? "--secret" : "--plaintext", `${k}=${v.value}`);
+    await this.cli(args);
+    for (const [k, v] of Object.entries(values)) this.config[k] = v.value;
+  }
+
+  // ---- the CLI ---------------------------------------------------------------------------
+
+  /** Runs `pulumi <args> --stack dev --non-interactive` in the project; checks the exit as `options.fails` says. */
+  async cli(args: string[], options: OpOptions = {}): Promise<Run> {
+    const mark = this.emu.requests().length;
+    const full =
+      args[0] === "stack" && args[1] === "init"
+        ? [...args, "--non-interactive"]
+        : [...args, "--stack", "dev", "--non-interactive"];
+    const r = await spawnPulumi(full, { ...options, cwd: this.dir, env: { ...this.env, ...options.env } });
+    if (!options.unrecorded) this.printed.push(r.stdout, r.stderr);
+    if (process.env.REKKO_STAGE_TIMES)
+      console.log(`        [${this.face.name}] pulumi ${args.slice(0, 2).join(" ")}: ${(r.ms / 1000).toFixed(1)} s`);
+    const run: Run = {
+      ...r,
+      output: `${r.stdout}\n${r.stderr}`,
+      requests: apiRequests(this.emu, mark),
+      calls: apiCalls(this.emu, mark),
+      counts: resourceCounts(r.stdout),
+    };
+    const fails = options.fails ?? false;
+    const failed = r.code !== 0;
+    if (fails !== "either" && failed !== fails) {
+      const where = `pulumi ${args.join(" ")} on the ${this.face.name} face`;
+      throw new Error(
+        `${where} ${failed ? `failed (exit ${r.code ?? r.signal})` : "succeeded but was expected to fail"}:\n${tail(run.output)}\nprogram:\n${this.program()}`,
+      );
+    }
+    return run;
+  }
+
+  /** `pulumi up --yes --skip-preview`; `replace` and `target` name hooks (their URNs are passed). */
+  up(options: OpOptions & { replace?: string[]; target?: string[]; flags?: string[] } = {}): Promise<Run> {
+    const flags = [
+      ...(options.replace ?? []).flatMap((n) => ["--replace", this.urn(n)]),
+      ...(options.target ?? []).flatMap((n) => ["--target", this.urn(n)]),
+      ...(options.flags ?? []),
+    ];
+    return this.cli(["up", "--yes", "--skip-preview", ...flags], options);
+  }
+  preview(options: OpOptions & { flags?: string[] } = {}): Promise<Run> {
+    return this.cli(["preview", ...(options.flags ?? [])], options);
+  }
+  refresh(options: OpOptions & { flags?: string[] } = {}): Promise<Run> {
+    return this.cli(["refresh", "--yes", "--skip-preview", ...(options.flags ?? [])], options);
+  }
+  destroy(options: OpOptions & { flags?: string[] } = {}): Promise<Run> {
+    return this.cli(["destroy", "--yes", "--skip-preview", ...(options.flags ?? [])], options);
+  }
+
+  /** The URN of hook `name` as the current declaration has it (a generated secret: the child of the component). */
+  urn(name: string): string {
+    const hook = this.hooks.find((h) => h.name === name);
+    const type =
+      hook?.secret?.kind === "generated" ? `${this.face.withSecretType}$${this.face.webhookType}` : this.face.webhookType;
+    return `urn:pulumi:dev::${PROJECT}::${type}::${name}`;
+  }
+
+  // ---- what the stack holds --------------------------------------------------------------
+
+  /**
+   * The state as the file backend stores it (the checkpoint `pulumi stack export` prints,
+   * secrets encrypted), read from the file with no CLI run: the webhook resources by name and
+   * the pending operations.
+   */
+  async state(): Promise<StateView> {
+    const file = join(this.dir, ".state", ".pulumi", "stacks", PROJECT, "dev.json");
+    const text = existsSync(file) ? readFileSync(file, "utf8") : "{}";
+    const checkpoint = (JSON.parse(text) as { checkpoint?: { latest?: Record<string, unknown> } }).checkpoint;
+    const deployment = checkpoint?.latest ?? {};
+    const resources = (deployment.resources ?? []) as {
+      type: string;
+      urn: string;
+      id?: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    }[];
+    const webhooks = resources
+      .filter((r) => isWebhookType(r.type))
+      .map((r) => ({
+        name: r.urn.split("::").pop() ?? "",
+        urn: r.urn,
+        type: r.type,
+        id: r.id ?? "",
+        inputs: r.inputs ?? {},
+        outputs: r.outputs ?? {},
+      }));
+    const pending = ((deployment.pending_operations ?? []) as { type: string; resource: { urn: string; id?: string } }[]).map(
+      (p) => ({ type: p.type, urn: p.resource.urn, ...(p.resource.id ? { id: p.resource.id } : {}) }),
+    );
+    return { text, webhooks, byName: new Map(webhooks.map((w) => [w.name, w])), pending };
+  }
+
+  /** `pulumi stack export` as a user runs it (secrets encrypted). */
+  async exportText(): Promise<string> {
+    return (await this.cli(["stack", "export"])).stdout;
+  }
+
+  /** The `hooks` output with secrets shown; every secret seen is added to {@link needles}. */
+  async outputs(): Promise<HookOutputs> {
+    const { stdout } = await this.cli(["stack", "output", "--json", "--show-secrets"], { unrecorded: true });
+    const hooks = ((JSON.parse(stdout || "{}") as { hooks?: HookOutputs }).hooks ?? {}) as HookOutputs;
+    for (const [name, o] of Object.entries(hooks)) {
+      if (o.secret) this.needles.set(`secret of ${name}`, o.secret);
+      for (const [i, s] of (o.accepted ?? []).entries()) this.needles.set(`accepted secret ${i} of ${name}`, s);
+    }
+    return hooks;
+  }
+
+  /** The id the state holds for hook `name` (fails when it holds none). */
+  async idOf(name: string): Promise<string> {
+    const id = (await this.state()).byName.get(name)?.id;
+    if (!id) throw new Error(`the state holds no webhook ${name}`);
+    return id;
+  }
+
+  // ---- outside the stack -----------------------------------------------------------------
+
+  /** Registers a webhook as someone would with the API directly; returns its id. */
+  async registerOutside(hook: { url: string; events: RekkoEventType[]; secret?: string }, key = this.key): Promise<string> {
+    const client = new RekkoClient({ baseUrl: this.emu.url, apiKey: key });
+    return (await client.createWebhook({ url: hook.url, events: hook.events, secret: hook.secret ?? "" })).webhook_id;
+  }
+
+  /** Deletes a webhook outside the stack (`DELETE` with the key that owns it, or this stage's key). */
+  async deleteOutside(id: string, key = this.key): Promise<void> {
+    const r = await fetch(`${this.emu.url}/v1/webhooks/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${key}` } });
+    if (r.status !== 204 && r.status !== 200) throw new Error(`DELETE ${id} outside the stack answered ${r.status}`);
+  }
+
+  /**
+   * Rekko disables webhook `id`: its receiver path fails while one event of its type is
+   * delivered, with the emulator disabling after one failure; other webhooks get that event
+   * (answered 200) and stay enabled.
+   */
+  async disable(id: string): Promise<void> {
+    const hook = this.emu.webhooks().find((w) => w.webhook_id === id);
+    if (!hook) throw new Error(`the emulator holds no webhook ${id}`);
+    const path = new URL(hook.url).pathname;
+    const before = this.emu.settings().disableAfterFailures;
+    this.receiver.failing.add(path);
+    this.emu.setDisableAfter(1);
+    try {
+      await this.emu.trigger(hook.events[0] as RekkoEventType);
+    } finally {
+      this.receiver.failing.delete(path);
+      this.emu.setDisableAfter(before);
+    }
+    if (this.emu.webhooks().find((w) => w.webhook_id === id)?.enabled !== false)
+      throw new Error(`webhook ${id} was not disabled`);
+  }
+
+  /** Delivers one event of `type`; returns the emulator's reports. */
+  trigger(type: RekkoEventType, data: Record<string, unknown> = {}): Promise<DeliveryReport[]> {
+    return this.emu.trigger(type, { market_id: `M-${randomBytes(4).toString("hex")}`, ...data });
+  }
+
+  // ---- checks ----------------------------------------------------------------------------
+
+  /**
+   * What differs between the declaration, the state and the emulator after a successful `up`:
+   * every declared hook held by the state; every held webhook registered with the declared url,
+   * events (as a set) and secret; no registered webhook that the state does not hold. Empty
+   * when they agree.
+   */
+  async drift(state?: StateView, outputs?: HookOutputs): Promise<string[]> {
+    const s = state ?? (await this.state());
+    const out = outputs ?? (this.hooks.some((h) => h.secret?.kind === "generated") ? await this.outputs() : {});
+    const problems: string[] = [];
+    const registered = new Map(this.emu.webhooks().map((w) => [w.webhook_id, w]));
+    for (const h of this.hooks) {
+      const held = s.byName.get(h.name);
+      if (!held) {
+        problems.push(`${h.name}: declared, not in the state`);
+        continue;
+      }
+      const w = registered.get(held.id);
+      if (!w) {
+        problems.push(`${h.name}: the state holds ${held.id}, which Rekko does not have`);
+        continue;
+      }
+      if (w.url !== h.url) problems.push(`${h.name}: registered with another url`);
+      if (w.events.length !== h.events.length || !h.events.every((e) => w.events.includes(e))) {
+        problems.push(`${h.name}: registered events [${w.events.join(",")}], declared [${h.events.join(",")}]`);
+      }
+      const secret = h.secret ?? { kind: "none" };
+      const expected = secret.kind === "none" ? "" : secret.kind === "own" ? secret.value : out[h.name]?.secret;
+      if (w.secret !== expected) problems.push(`${h.name}: signs with another secret than the ${secret.kind} one declared`);
+      if (secret.kind === "generated" && !(out[h.name]?.accepted ?? []).includes(w.secret)) {
+        problems.push(`${h.name}: its secret is not among acceptedSecrets`);
+      }
+    }
+    const held = new Set(s.webhooks.map((w) => w.id));
+    for (const w of registered.values())
+      if (!held.has(w.webhook_id)) problems.push(`${w.webhook_id} is registered, held by no resource`);
+    return problems;
+  }
+
+  /** Where a needle (key, secret, secret url) appears in clear: in `text` (default: the export) or anything the CLI printed. */
+  async leaks(text?: string): Promise<string[]> {
+    const exported = text ?? (await this.state()).text;
+    const printed = this.printed.join("\n");
+    const found: string[] = [];
+    for (const [what, needle] of this.needles) {
+      if (!needle) continue;
+      if (exported.includes(needle)) found.push(`${what} in the state: …${around(exported, needle)}…`);
+      if (printed.includes(needle)) found.push(`${what} in the CLI output: …${around(printed, needle)}…`);
+    }
+    return found;
+  }
+
+  /** Deliveries since `from` whose signature does not verify against `accepted` of their hook. */
+  unverified(outputs: HookOutputs, from = 0): string[] {
+    const bad: string[] = [];
+    for (const d of this.receiver.deliveries.slice(from)) {
+      const hook = this.hooks.find((h) => new URL(h.url).pathname === d.path && h.secret?.kind === "generated");
+      if (!hook) continue;
+      const accepted = outputs[hook.name]?.accepted ?? [];
+      if (!verifySignature(d.body, d.signature, accepted))
+        bad.push(`a delivery to ${hook.name} does not verify against acceptedSecrets`);
+    }
+    return bad;
+  }
+}
+
+function tail(text: string, lines = 60): string {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** Context of a needle with the needle masked. */
+function around(text: string, needle: string): string {
+  const at = text.indexOf(needle);
+  return `${text.slice(Math.max(0, at - 80), at)}<here>${text.slice(at + needle.length, at + needle.length + 40)}`.replace(
+    /\s+/g,
+    " ",
+  );
+}

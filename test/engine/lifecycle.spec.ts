@@ -1,0 +1,4 @@
+import { scenarioTable } from "../support/scenarios";
+import { lifecycle } from "./scenarios/lifecycle";
+
+scenarioTable("lifecycle", lifecycle);
