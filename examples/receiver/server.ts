@@ -6,11 +6,11 @@
 // minutes comes with `delivery.repeat` set (a retry, a replay, or an equal new event).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createWebhookHandler } from "pulumi-rekko/receiver";
+import { createNodeReceiver } from "pulumi-rekko/receiver";
 
 const secrets = JSON.parse(process.env.REKKO_ACCEPTED_SECRETS ?? "[]") as string[];
 
-const handler = createWebhookHandler({
+const rekko = createNodeReceiver({
   secrets,
   maxBodyBytes: 64 * 1024,
   on: {
@@ -23,7 +23,7 @@ const handler = createWebhookHandler({
 });
 
 const server = createServer((req, res) => {
-  if (req.url === "/rekko") handler(req, res);
+  if (req.url === "/rekko") rekko.handle(req, res);
   else res.writeHead(404).end();
 });
 server.listen(Number(process.env.PORT ?? 8080), () => {

@@ -69,6 +69,25 @@ export function resolveSettings(config: RawSettings, env: NodeJS.ProcessEnv = pr
   return { apiKey, baseUrl: url.href.replace(/\/+$/, ""), local, maxRequestsPerMinute: rate };
 }
 
+/**
+ * {@link resolveSettings} once: the first call resolves `config` (with the environment of that
+ * moment); every later call returns the same settings, or throws the same error.
+ */
+export function settingsOnce(config: RawSettings): () => Settings {
+  let resolved: { settings: Settings } | { error: unknown } | undefined;
+  return () => {
+    if (!resolved) {
+      try {
+        resolved = { settings: resolveSettings(config) };
+      } catch (error) {
+        resolved = { error };
+      }
+    }
+    if ("error" in resolved) throw resolved.error;
+    return resolved.settings;
+  };
+}
+
 /** The error for a missing key: one message, both ways to set it. */
 export function missingKeyError(): RekkoConfigError {
   return new RekkoConfigError(

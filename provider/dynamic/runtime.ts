@@ -82,7 +82,8 @@ export async function update(
  * a stored provider from before fingerprints passes none.
  */
 async function remove(id: string, props: Record<string, unknown> = {}): Promise<void> {
-  await host.session.delete(id, props);
+  const { warnings } = await host.session.delete(id, props);
+  for (const warning of warnings) warn(warning);
 }
 
 export { remove as delete };

@@ -26,7 +26,7 @@ class NativeWebhook extends pulumi.CustomResource {
     opts: pulumi.CustomResourceOptions,
   ) {
     const props = { ...args, webhookId: undefined, enabled: undefined, failureCount: undefined, createdAt: undefined };
-    super(WEBHOOK, name, props as pulumi.Inputs, { ...opts, additionalSecretOutputs: ["secret"] });
+    super(WEBHOOK, name, props as pulumi.Inputs, { ...opts, additionalSecretOutputs: ["secret", "keyFingerprint"] });
   }
 }
 

@@ -30,9 +30,14 @@ const COMPONENTS: Readonly<Record<string, () => ConstructComponent>> = {
 
 const SECRET_CONFIG = ["apiKey"];
 
+/** A request the provider cannot serve as asked (an unknown type token, a bad schema version). */
+export class RekkoProtocolError extends Error {
+  override name = "RekkoProtocolError";
+}
+
 /** An error naming what the provider has, for a token it does not. */
-function unknownToken(kind: string, token: string, table: object): Error {
-  return new Error(`The rekko provider has no ${kind} ${token}; it has ${Object.keys(table).join(", ")}.`);
+function unknownToken(kind: string, token: string, table: object): RekkoProtocolError {
+  return new RekkoProtocolError(`The rekko provider has no ${kind} ${token}; it has ${Object.keys(table).join(", ")}.`);
 }
 
 /** The provider configuration as plain settings; unknown (preview) values count as unset. */
@@ -53,10 +58,16 @@ export function rawSettings(config: Props): RawSettings {
 /** The native provider: configuration, and the type tables over one session. */
 export class RekkoNativeProvider {
   private session = new WebhookSession();
+  /**
+   * Answers of the functions in this session, by token and arguments: a lookup lists once per
+   * run (each webhook call is billed), whatever the number of callers with the same arguments.
+   */
+  private invoked = new Map<string, Promise<InvokeAnswer>>();
 
   /** Configure: the provider's own arguments (stack config `rekko:*` or an explicit provider's inputs). */
   configure(config: Props): void {
     this.session = new WebhookSession(rawSettings(config));
+    this.invoked = new Map();
   }
 
   /** CheckConfig: the settings rules, with no network; the key is kept secret. */
@@ -118,10 +129,19 @@ export class RekkoNativeProvider {
     return this.resource(type).delete(this.session, id, props);
   }
 
-  /** Invoke a function by token. */
+  /** Invoke a function by token; the same arguments get the same answer for the rest of the session (a failure is not kept). */
   invoke(token: string, args: Props): Promise<InvokeAnswer> {
     const fn = FUNCTIONS[token];
     if (!fn) throw unknownToken("function", token, FUNCTIONS);
-    return fn(this.session, args);
+    // Keyed by the arguments as sent (secret envelopes included): a secret argument gets secret outputs.
+    const key = JSON.stringify([token, Object.entries(args).sort(([a], [b]) => a.localeCompare(b))]);
+    const known = this.invoked.get(key);
+    if (known) return known;
+    const answer = fn(this.session, args);
+    this.invoked.set(key, answer);
+    answer.catch(() => {
+      if (this.invoked.get(key) === answer) this.invoked.delete(key);
+    });
+    return answer;
   }
 }

@@ -49,6 +49,12 @@ export const rpc = require("@pulumi/pulumi/runtime/rpc") as {
     label: string,
     props: pulumi.Inputs,
   ): Promise<[Record<string, unknown>, Map<string, Set<pulumi.Resource>>]>;
+  deserializeProperty(prop: unknown, keepUnknowns?: boolean): unknown;
+};
+
+/** `@pulumi/pulumi/runtime/resource`: a construct request's hook bindings as resource options (stubs the engine calls back). */
+export const runtimeResource = require("@pulumi/pulumi/runtime/resource") as {
+  hookBindingFromProto(binding: unknown): pulumi.ResourceHookBinding | undefined;
 };
 
 /** `@pulumi/pulumi/provider/server`: inputs of a construct request as Outputs with their dependencies. */

@@ -37,7 +37,7 @@ export interface NativeResource {
 }
 
 /** Properties the schema marks secret. */
-const SECRET_PROPERTIES = ["secret"];
+const SECRET_PROPERTIES = ["secret", "keyFingerprint"];
 
 /** The properties to answer as secrets: the schema's, and every one that arrived secret in `sources`. */
 const secretsOf = (...sources: (Props | undefined)[]): string[] => [...SECRET_PROPERTIES, ...secretKeys(...sources)];
@@ -110,8 +110,9 @@ export const webhook: NativeResource = {
     return hide(await session.update(id, revealProps(olds)), secretsOf(olds, news));
   },
 
-  /** Delete: DELETE; already gone is success. */
+  /** Delete: DELETE; already gone is success; a webhook this deployment took again is kept, with a warning. */
   async delete(session, id, props) {
-    await session.delete(id, revealProps(props));
+    const { warnings } = await session.delete(id, revealProps(props));
+    for (const warning of warnings) warn(warning);
   },
 };

@@ -29,10 +29,19 @@ export function settingOf(err: RekkoConfigError): SettingName | undefined {
 }
 
 /**
+ * Settings whose value the engine must never print in a check failure: a base url may carry
+ * user:password (refused, but the engine would print it with the failure).
+ */
+export const UNPRINTABLE_SETTINGS: readonly SettingName[] = ["baseUrl"];
+
+/**
  * A settings error (bad `rekko:baseUrl`, missing key) as the provider configuration's check
- * failure, under the setting's name. Anything else is rethrown.
+ * failure: under the setting's name, except for {@link UNPRINTABLE_SETTINGS}, which go without
+ * one (every settings message starts with `rekko:<setting>`, so the reason still names it).
+ * Anything else is rethrown.
  */
 export function settingsCheckFailure(err: unknown): CheckFailure {
   if (!(err instanceof RekkoConfigError)) throw err;
-  return { property: settingOf(err) ?? "baseUrl", reason: err.message };
+  const setting = settingOf(err) ?? "baseUrl";
+  return { property: UNPRINTABLE_SETTINGS.includes(setting) ? "" : setting, reason: err.message };
 }

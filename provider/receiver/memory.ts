@@ -9,11 +9,8 @@ export interface SharedOutcome {
   status: number;
 }
 
-/**
- * A bounded, time-limited memory of handled body hashes (an insertion-ordered Map), plus the
- * deliveries in flight.
- */
-export class SeenBodies {
+/** A bounded, time-limited memory of handled body hashes (an insertion-ordered Map), plus the deliveries in flight. */
+export class RepeatMemory {
   private readonly seen = new Map<string, number>();
   private readonly inFlight = new Map<string, { count: number; outcome: Promise<SharedOutcome> }>();
   /**
@@ -28,13 +25,13 @@ export class SeenBodies {
   ) {}
 
   /** True when `key` was recorded within the TTL. */
-  has(key: string): boolean {
+  private has(key: string): boolean {
     const at = this.seen.get(key);
     return at !== undefined && this.now() - at <= this.ttlMs;
   }
 
   /** Records `key` now, evicting expired and over-size entries. */
-  add(key: string): void {
+  private add(key: string): void {
     const t = this.now();
     for (const [k, at] of this.seen) {
       if (t - at <= this.ttlMs && this.seen.size <= this.size) break;
@@ -48,20 +45,13 @@ export class SeenBodies {
     }
   }
 
-  /** Records `key`; true when it was already seen within the TTL. */
-  checkAndAdd(key: string): boolean {
-    if (this.has(key)) return true;
-    this.add(key);
-    return false;
-  }
-
   /**
    * Runs `work` for one delivery of body `key`; `repeat` tells it whether the same body was
    * handled within the TTL or is being handled now. With `suppress`, such a delivery runs
-   * nothing: a body handled within the TTL gets `suppressed()`, and a body arriving while the
-   * same body is in `work` waits for it and gets `suppressed(its outcome)` (so when the first
-   * copy fails, the second fails too and is retried, instead of being acknowledged and lost).
-   * A body is remembered only once `work` answered 200.
+   * nothing: a body handled within the TTL gets `suppress()`, and a body arriving while the
+   * same body is in `work` waits for it and gets `suppress(its outcome)` (so when the first
+   * copy fails, the second fails too and is delivered again, instead of being acknowledged
+   * and lost). A body is remembered only once `work` answered 200.
    */
   async run<R extends SharedOutcome>(
     key: string,

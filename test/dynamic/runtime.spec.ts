@@ -60,13 +60,7 @@ describe("provider methods against the emulator", () => {
     await rt.delete(id);
     expect(emu.webhooks()).to.deep.equal([]);
     await rt.delete(id);
-    expect(api().map((r) => `${r.method} ${r.status}`)).to.deep.equal([
-      "GET 200",
-      "POST 200",
-      "GET 200",
-      "DELETE 200",
-      "DELETE 404",
-    ]);
+    expect(api().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 200", "GET 200", "DELETE 200", "DELETE 404"]);
   });
 
   it("reads many webhooks with one list call, and reports one deleted outside as gone", async () => {

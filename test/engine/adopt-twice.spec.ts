@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { RekkoClient } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { resources, type TestProject, webhooksProject } from "../support/engine";

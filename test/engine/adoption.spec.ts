@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { expect } from "chai";
-import { RekkoClient } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { apiCalls, openProject, resources, type TestProject } from "../support/engine";

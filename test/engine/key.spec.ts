@@ -23,7 +23,20 @@ describe("engine: a webhook remembers the fingerprint of the key that registered
   const keyA = `rk_pro_${randomBytes(16).toString("hex")}`;
   const keyB = `rk_pro_${randomBytes(16).toString("hex")}`;
   /** Whether each webhook of the state holds key A's fingerprint (it differs per webhook id). */
-  const heldByA = async () => (await state()).map((r) => r.outputs?.keyFingerprint === keyFingerprint(keyA, r.id ?? ""));
+  const heldByA = async () => (await fingerprints()).map((r) => r.fingerprint === keyFingerprint(keyA, r.id));
+  /** Each webhook's keyFingerprint, decrypted (`pulumi stack export --show-secrets`); it is a secret output. */
+  const fingerprints = async () => {
+    const text = await pulumiCli(project.stack, ["stack", "export", "--show-secrets"]);
+    const all = (
+      JSON.parse(text) as { deployment: { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] } }
+    ).deployment.resources;
+    return all
+      .filter((r) => r.type === WEBHOOK_RESOURCE_TYPE)
+      .map((r) => {
+        const fp = r.outputs?.keyFingerprint as { plaintext?: string } | string | undefined;
+        return { id: r.id ?? "", fingerprint: typeof fp === "object" ? JSON.parse(fp.plaintext ?? "null") : fp };
+      });
+  };
   const hook = { name: "a", url: "http://127.0.0.1:9/key", events: ["whale_alert"], secretSuffix: "a" };
   const out = (o: string) => project.printed.push(o);
   const state = async () => resources(project.stack, WEBHOOK_RESOURCE_TYPE);
@@ -49,10 +62,12 @@ describe("engine: a webhook remembers the fingerprint of the key that registered
     await emu?.stop();
   });
 
-  it("stores an HMAC of the webhook id keyed with the key in the state, never the key", async () => {
+  it("stores an HMAC of the webhook id keyed with the key in the state, as a secret, never the key", async () => {
     const [r] = await state();
-    expect(r?.outputs?.keyFingerprint).to.equal(keyFingerprint(keyA, r?.id ?? ""));
-    expect(r?.outputs?.keyFingerprint).to.match(/^hmac:[0-9a-f]{16}$/);
+    expect(r?.outputs?.keyFingerprint, "a secret output").to.have.property("4dabf18193072939515e22adb298388d");
+    const [fp] = await fingerprints();
+    expect(fp?.fingerprint).to.equal(keyFingerprint(keyA, r?.id ?? ""));
+    expect(fp?.fingerprint).to.match(/^hmac:[0-9a-f]{16}$/);
     const text = await exportText(project.stack);
     expect(text).not.to.include(keyA);
     expect(text).not.to.include(keyA.slice("rk_pro_".length));

@@ -49,6 +49,20 @@ describe("native provider: bad input from YAML is refused at preview, with the f
     expect(message).to.include("secret is (secret, 5 chars); it must be 16 to 1024 characters");
   });
 
+  it("a base url with user:password is refused at preview without the engine printing it (no property name)", async () => {
+    await project.stack.setConfig("rekko:baseUrl", { value: "https://rekko-user:pa55-w0rd-in-url@api.example.com" });
+    try {
+      const message = await failing(
+        "  hook:\n    type: rekko:Webhook\n    properties:\n      url: https://hooks.example.com/rekko\n      events: [whale_alert]\n",
+      );
+      expect(message).to.include("rekko:baseUrl must not carry credentials");
+      expect(message).to.not.include("property baseUrl");
+      for (const text of [message, project.printed.join("")]) expect(text).to.not.include("pa55-w0rd-in-url");
+    } finally {
+      await project.stack.setConfig("rekko:baseUrl", { value: emu.url });
+    }
+  });
+
   it("a missing key fails at preview with both ways to set it", async () => {
     await project.stack.removeConfig("rekko:apiKey");
     const message = await failing(

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { exportText, nativeProject, pulumiCli, resources, type TestProject } from "../support/engine";
+import { apiCalls, exportText, nativeProject, pulumiCli, resources, type TestProject } from "../support/engine";
 
 const WEBHOOK = "rekko:index:Webhook";
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -27,7 +27,7 @@ describe("native provider: a url from secret config stays secret (YAML, real CLI
     for (const t of tokens) expect(project.printed.join("")).to.not.include(t);
   });
 
-  it("up registers the url; the state holds it (and what getWebhooks found with it) only as secrets", async () => {
+  it("up registers the url; the state holds it (and what getWebhooks found with it) only as secrets, and the key fingerprint too", async () => {
     await project.stack.preview({ diff: true, onOutput: out });
     const up = await project.stack.up({ diff: true, onOutput: out });
     expect(up.summary.result).to.equal("succeeded");
@@ -35,7 +35,7 @@ describe("native provider: a url from secret config stays secret (YAML, real CLI
     expect(up.outputs.hookUrl?.secret, "the stack output of the url").to.equal(true);
     expect(up.outputs.foundIds?.secret, "getWebhooks called with a secret url").to.equal(true);
     const [hook] = await resources(project.stack, WEBHOOK);
-    for (const key of ["url", "secret"]) expect(hook?.outputs?.[key], `outputs.${key}`).to.have.property(SIG);
+    for (const key of ["url", "secret", "keyFingerprint"]) expect(hook?.outputs?.[key], `outputs.${key}`).to.have.property(SIG);
     const text = await exportText(project.stack);
     for (const t of tokens) expect(text).to.not.include(t);
   });
@@ -47,7 +47,9 @@ describe("native provider: a url from secret config stays secret (YAML, real CLI
     expect(up.summary.resourceChanges).to.include({ replace: 1 });
     expect(emu.webhooks().map((w) => w.url)).to.deep.equal([`http://127.0.0.1:9/yaml/hooks?token=${tokens[1]}`]);
     out(await pulumiCli(project.stack, ["refresh", "--diff", "--yes"]));
+    const mark = emu.requests().length;
     out(await pulumiCli(project.stack, ["preview", "--diff"]));
+    expect(apiCalls(emu, mark), "two getWebhooks callers with the same arguments: one list").to.deep.equal(["GET /v1/webhooks"]);
     const [hook] = await resources(project.stack, WEBHOOK);
     expect(hook?.outputs?.url, "refresh keeps the state's secretness").to.have.property(SIG);
     const text = await exportText(project.stack);

@@ -14,12 +14,13 @@ import { createApp as honoApp } from "../../examples/frameworks/hono";
 import { POST } from "../../examples/frameworks/next/app/api/rekko/route";
 import { inbox } from "../../examples/frameworks/next/lib/rekko";
 import { EVENT_TYPES } from "../../provider/core/events";
-import type { DeliveryInfo, RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
-import { createWebhookHandler, signPayload } from "../../provider/receiver";
+import type { DeliveryInfo, ReceiverOptions, RekkoEvent } from "../../provider/receiver";
+import { createNodeReceiver, signPayload } from "../../provider/receiver";
 import { RekkoEmulator } from "../../provider/testing";
 import { linkPackage, ROOT } from "../support/engine";
 import { call } from "../support/http";
 import { functionUrlServer, type UrlHandler } from "../support/lambda-url";
+import { gate } from "./sync";
 
 // The receiver accepts the current and the next secret (a rotation overlap); the webhook
 // signs with the next one.
@@ -31,7 +32,7 @@ const ACCEPTED = [CURRENT, NEXT];
 function recorder<B extends Uint8Array>() {
   const events: string[] = [];
   const record = (line: string, delivery: DeliveryInfo<B>) => void events.push(delivery.repeat ? `${line} (repeat)` : line);
-  const options: RekkoHandlerOptions<B> = {
+  const options: ReceiverOptions<B> = {
     secrets: ACCEPTED,
     on: {
       whale_alert: (e, d) => record(`${e.type}:${e.side}:${e.flow.toFixed(0)}`, d),
@@ -83,7 +84,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     expect([unsigned.status, (unsigned.body as { reason?: string }).reason]).to.deep.equal([401, "missing-signature"]);
   }
 
-  it("Express 5: createWebhookHandler on the route, body parsers after it", async () => {
+  it("Express 5: a Node receiver's handle on the route, body parsers after it", async () => {
     const { events, options } = recorder<Buffer>();
     const server = expressApp(options).listen(0, "127.0.0.1");
     try {
@@ -97,7 +98,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("Fastify 5: raw Buffer body in an encapsulated scope, processDelivery", async () => {
+  it("Fastify 5: raw Buffer body in an encapsulated scope, a Node receiver's handleBody", async () => {
     const { events, options } = recorder<Buffer>();
     const app = fastifyApp({ ...options, maxBodyBytes: 4096 });
     try {
@@ -114,7 +115,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("Hono 4 on @hono/node-server: handleRekkoRequest(c.req.raw)", async () => {
+  it("Hono 4 on @hono/node-server: a web receiver's handle(c.req.raw)", async () => {
     const { events, options } = recorder<Uint8Array>();
     const server = serve({ fetch: honoApp(options).fetch, port: 0, hostname: "127.0.0.1" }) as Server;
     try {
@@ -157,12 +158,23 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     });
     try {
       const lines: string[] = [];
-      child.stdout.setEncoding("utf8").on("data", (text: string) => lines.push(...text.trim().split("\n")));
-      for (let i = 0; i < 200 && !lines.some((l) => l.startsWith("listening on")); i++)
-        await new Promise((r) => setTimeout(r, 50));
-      const port = /listening on (\d+)/.exec(lines.join("\n"))?.[1];
+      let printed = gate();
+      child.stdout.setEncoding("utf8").on("data", (text: string) => {
+        lines.push(...text.trim().split("\n"));
+        printed.open();
+      });
+      child.once("exit", (code) => printed.open(void lines.push(`exited ${code}`)));
+      /** Waits, line by line as the server prints them, until it has printed `count` lines. */
+      const linesPrinted = async (count: number) => {
+        while (lines.length < count) {
+          await printed.opened;
+          printed = gate();
+        }
+      };
+      await linesPrinted(1);
+      const port = /listening on (\d+)/.exec(lines[0] ?? "")?.[1];
       await deliverTo(`http://127.0.0.1:${port}/rekko`, "server-ts");
-      await new Promise((r) => setTimeout(r, 100));
+      await linesPrinted(4);
       expect(lines.slice(1)).to.deep.equal([
         "server-ts moved 9.7% to 0.68",
         "whale on server-ts: yes 250000 at 0.66",
@@ -175,7 +187,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
 
   it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the second is flagged as a repeat", async () => {
     const { events, options } = recorder<Buffer>();
-    const server = createServer(createWebhookHandler(options));
+    const server = createServer(createNodeReceiver(options).handle);
     try {
       const url = `${await listen(server)}/rekko`;
       for (const secret of [CURRENT, NEXT]) {

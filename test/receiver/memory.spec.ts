@@ -2,7 +2,7 @@
 // suppressed, a copy arriving while the first is handled waits for it. Synchronised by hand
 // (the work is a promise the test settles), so nothing here depends on timing.
 import { expect } from "chai";
-import { SeenBodies } from "../../provider/receiver/memory";
+import { RepeatMemory } from "../../provider/receiver/memory";
 import { drained, gate } from "./sync";
 
 const ok = { status: 200 };
@@ -11,7 +11,7 @@ const suppressed = (shared?: { status: number }) => ({ status: shared?.status ??
 
 describe("receiver repeat memory", () => {
   it("flags a body handled (200) within the window, and one being handled now; never one that failed", async () => {
-    const memory = new SeenBodies();
+    const memory = new RepeatMemory();
     const seen: boolean[] = [];
     const work = (answer: { status: number }) => async (repeat: boolean) => {
       seen.push(repeat);
@@ -32,7 +32,7 @@ describe("receiver repeat memory", () => {
   });
 
   it("with suppression, a copy arriving while the first is handled waits for it and shares its failure; the retry runs", async () => {
-    const memory = new SeenBodies();
+    const memory = new RepeatMemory();
     const first = gate<{ status: number }>();
     let runs = 0;
     const slow = memory.run(
@@ -59,13 +59,16 @@ describe("receiver repeat memory", () => {
     expect(runs).to.equal(2);
   });
 
-  it("is bounded and time-limited", () => {
+  it("is bounded and time-limited", async () => {
     let now = 0;
-    const seen = new SeenBodies(3, 1000, () => now);
-    expect(["a", "b", "c", "d"].map((k) => seen.checkAndAdd(k))).to.deep.equal([false, false, false, false]);
-    expect(seen.checkAndAdd("a"), "evicted by size").to.equal(false);
-    expect(seen.checkAndAdd("d")).to.equal(true);
+    const memory = new RepeatMemory(3, 1000, () => now);
+    const repeat = (key: string) => memory.run(key, async (r) => ({ status: 200, repeat: r })).then((o) => o.repeat);
+    const first = [];
+    for (const key of ["a", "b", "c", "d"]) first.push(await repeat(key));
+    expect(first).to.deep.equal([false, false, false, false]);
+    expect(await repeat("a"), "evicted by size").to.equal(false);
+    expect(await repeat("d")).to.equal(true);
     now = 5000;
-    expect(seen.checkAndAdd("d"), "expired").to.equal(false);
+    expect(await repeat("d"), "expired").to.equal(false);
   });
 });

@@ -66,10 +66,6 @@ export const lifecycle: Scenario[] = [
   },
   {
     name: "cost: up spends only its creates (no list), a second up nothing, refresh one list, destroy only its deletes",
-    knownFailure: {
-      dynamic: { item: "19.2", because: /list|GET/ },
-      native: { item: "19.2", because: /list|GET/ },
-    },
     async run(s) {
       await s.declare(hooks(s));
       expect((await s.up()).calls, "up: the creates and no list").to.deep.equal(Array(3).fill("POST /v1/webhooks"));
