@@ -1,18 +1,16 @@
 /**
  * pulumi-rekko: Rekko AI webhooks as Pulumi resources, with signing secrets and
- * delivery verification.
- *
- * The public surface, by purpose (docs/API.md lists it):
- * - resources: {@link RekkoWebhook}, {@link RekkoWebhookWithSecret} and their provider;
- * - the API client and settings: {@link RekkoClient}, {@link resolveSettings};
+ * delivery verification. What a program or a script needs, by purpose:
+ * - resources: {@link RekkoWebhook} and {@link RekkoWebhookWithSecret}, with their arguments;
  * - errors: {@link RekkoError} and one subclass per stable `code`;
- * - events: {@link EVENT_TYPES};
- * - orphan webhooks: {@link findUnmanagedWebhooks}, {@link deleteUnmanagedWebhooks};
- * - receiving: {@link verifySignature}, {@link createWebhookHandler} (also, without the Pulumi
- *   SDK, from `pulumi-rekko/receiver`).
+ * - events: {@link EVENT_TYPES} and {@link isEventType};
+ * - webhooks no stack holds: {@link findUnmanagedWebhooks} and {@link deleteUnmanagedWebhooks};
+ * - receiving deliveries: {@link createNodeReceiver} and {@link verifySignature} (also, with the
+ *   web face and without the Pulumi SDK, from `pulumi-rekko/receiver`);
+ * - {@link VERSION}.
  * @packageDocumentation
  */
-export { type ClientOptions, RekkoClient, type WebhookInfo, type WebhookRegistration } from "./core/client";
+export type { WebhookInfo } from "./core/client";
 export {
   RekkoAuthenticationError,
   RekkoConfigError,
@@ -25,9 +23,12 @@ export {
   RekkoNetworkError,
   RekkoNotFoundError,
   RekkoPlanError,
+  type RekkoQuotaDetails,
+  RekkoQuotaError,
   RekkoRateLimitError,
   RekkoResponseError,
   RekkoServerError,
+  type RekkoSetting,
   RekkoValidationError,
 } from "./core/errors";
 export { EVENT_TYPES, isEventType, type RekkoEventType } from "./core/events";
@@ -38,30 +39,21 @@ export {
   type FindUnmanagedOptions,
   type FindUnmanagedResult,
   findUnmanagedWebhooks,
-  type PendingCreate,
-  type StateInput,
-  type StateWebhooks,
   type UnmanagedWebhook,
-  WEBHOOK_RESOURCE_TYPE,
-  webhooksInState,
 } from "./core/orphans";
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_MAX_REQUESTS_PER_MINUTE,
-  type RawSettings,
-  resolveSettings,
-  type Settings,
-} from "./core/settings";
 export { VERSION } from "./core/version";
-export { RekkoWebhookProvider } from "./dynamic/provider";
 export { RekkoWebhook, type RekkoWebhookArgs } from "./dynamic/webhook";
 export { RekkoWebhookWithSecret, type RekkoWebhookWithSecretArgs } from "./dynamic/withSecret";
 export {
+  createNodeReceiver,
   createWebhookHandler,
+  type DeliveryInfo,
   type DeliveryResult,
-  processDelivery,
+  type NodeReceiver,
+  type RawBody,
   type ReceiverOptions,
   type RekkoEvent,
-  SeenBodies,
-} from "./receiver/node";
-export { type RawBody, SIGNATURE_HEADER, signPayload, verifySignature } from "./receiver/signature";
+  SIGNATURE_HEADER,
+  signPayload,
+  verifySignature,
+} from "./receiver/index";

@@ -17,6 +17,6 @@ npx biome check .
 jobs="${REKKO_TEST_JOBS:-3}"
 step "tests (mocha, $jobs spec files at a time)"
 npx mocha --parallel --jobs "$jobs" \
-  "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/reliability/**/*.spec.ts" \
-  "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/receiver/**/*.spec.ts" "test/testing/**/*.spec.ts" \
-  "test/scripts/**/*.spec.ts" "$@"
+  "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/release/**/*.spec.ts" "test/reliability/**/*.spec.ts" \
+  "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/pulumi/**/*.spec.ts" "test/receiver/**/*.spec.ts" \
+  "test/testing/**/*.spec.ts" "test/cli/**/*.spec.ts" "test/scripts/**/*.spec.ts" "$@"

@@ -3,9 +3,10 @@
 // REKKO_ACCEPTED_SECRETS environment variable (a JSON list, set as a Pulumi secret); a
 // rotation's `pulumi up` updates it, and new instances read the new list.
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
-import { handleRekkoRequest, type RekkoHandlerOptions } from "pulumi-rekko/receiver";
+import { createWebReceiver } from "pulumi-rekko/receiver";
 
-const options: RekkoHandlerOptions = {
+// Made once per function instance: it keeps its imported keys and repeat memory across invocations.
+const rekko = createWebReceiver({
   secrets: () => JSON.parse(process.env.REKKO_ACCEPTED_SECRETS ?? "[]") as string[],
   on: {
     whale_alert: (e) => console.log(JSON.stringify({ event: e.type, market: e.market_id, side: e.side, flow: e.flow })),
@@ -14,7 +15,7 @@ const options: RekkoHandlerOptions = {
   },
   onEvent: (e) => console.log(JSON.stringify({ event: e.type, note: "not a documented shape" })),
   onError: (error) => console.error("rekko handler failed", error),
-};
+});
 
 /** Lambda function URL handler (payload format 2.0). */
 export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
@@ -25,6 +26,6 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunc
     headers: event.headers as Record<string, string>,
     body: method === "GET" || method === "HEAD" ? undefined : body,
   });
-  const response = await handleRekkoRequest(request, options);
+  const response = await rekko.handle(request);
   return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }

@@ -1,12 +1,13 @@
 // Fastify: in an encapsulated scope, take every body of the Rekko route as a raw Buffer
-// (Fastify enforces the size limit with 413), then verify and handle it with processDelivery.
+// (Fastify enforces the size limit with 413), then verify and handle it with the Node
+// receiver's handleBody.
 import Fastify, { type FastifyInstance } from "fastify";
-import { DEFAULT_MAX_BODY_BYTES, processDelivery, type ReceiverOptions, SeenBodies } from "pulumi-rekko/receiver";
+import { createNodeReceiver, DEFAULT_MAX_BODY_BYTES, type ReceiverOptions } from "pulumi-rekko/receiver";
 
 /** A Fastify app receiving Rekko deliveries on `POST /rekko`. */
-export function createApp(options: ReceiverOptions): FastifyInstance {
+export function createApp(options: ReceiverOptions<Buffer>): FastifyInstance {
+  const rekko = createNodeReceiver(options);
   const app = Fastify();
-  const seen = new SeenBodies();
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -16,7 +17,7 @@ export function createApp(options: ReceiverOptions): FastifyInstance {
     );
     scope.post("/rekko", async (request, reply) => {
       const signature = request.headers["x-webhook-signature"];
-      const result = await processDelivery(request.body as Buffer, signature, options, seen);
+      const result = await rekko.handleBody(request.body as Buffer, signature);
       return reply.code(result.status).send({ status: result.message, reason: result.reason });
     });
   });

@@ -1,12 +1,13 @@
-// Hono (any runtime: Node, Bun, Deno, Workers): hand the web-standard Request to
-// handleRekkoRequest, which reads the raw body itself. Define the options once, so the
-// duplicate memory lasts across requests.
+// Hono (any runtime: Node, Bun, Deno, Workers): hand the web-standard Request to the web
+// receiver, which reads the raw body itself. Make the receiver once, so its repeat memory
+// lasts across requests.
 import { Hono } from "hono";
-import { handleRekkoRequest, type RekkoHandlerOptions } from "pulumi-rekko/receiver";
+import { createWebReceiver, type ReceiverOptions } from "pulumi-rekko/receiver";
 
 /** A Hono app receiving Rekko deliveries on `POST /rekko`. */
-export function createApp(options: RekkoHandlerOptions): Hono {
+export function createApp(options: ReceiverOptions): Hono {
+  const rekko = createWebReceiver(options);
   const app = new Hono();
-  app.post("/rekko", (c) => handleRekkoRequest(c.req.raw, options));
+  app.post("/rekko", (c) => rekko.handle(c.req.raw));
   return app;
 }

@@ -1,15 +1,16 @@
 // A production receiver for Rekko deliveries, on the light import (no Pulumi SDK loaded).
 // Run it with REKKO_ACCEPTED_SECRETS set to the JSON list of the stack output
 // `acceptedSecrets` (`pulumi stack output acceptedSecrets --show-secrets`), e.g. through your
-// platform's secret store. Rekko signs no timestamp, so the handler's duplicate memory (same
-// body within ten minutes) is the replay protection; keep handlers idempotent as well.
+// platform's secret store. Rekko's payloads carry no delivery id and no signed timestamp, so
+// every verified delivery reaches a handler, and one whose body was handled in the last ten
+// minutes comes with `delivery.repeat` set (a retry, a replay, or an equal new event).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createWebhookHandler } from "pulumi-rekko/receiver";
+import { createNodeReceiver } from "pulumi-rekko/receiver";
 
 const secrets = JSON.parse(process.env.REKKO_ACCEPTED_SECRETS ?? "[]") as string[];
 
-const handler = createWebhookHandler({
+const rekko = createNodeReceiver({
   secrets,
   maxBodyBytes: 64 * 1024,
   on: {
@@ -22,7 +23,7 @@ const handler = createWebhookHandler({
 });
 
 const server = createServer((req, res) => {
-  if (req.url === "/rekko") handler(req, res);
+  if (req.url === "/rekko") rekko.handle(req, res);
   else res.writeHead(404).end();
 });
 server.listen(Number(process.env.PORT ?? 8080), () => {

@@ -1,45 +1,58 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { RekkoError } from "../core/errors";
 import { type DeleteUnmanagedResult, deleteUnmanagedWebhooks, type UnmanagedWebhook } from "../core/orphans";
+import { displayUrl } from "../core/urls";
+import { parseCommandLine, readInputs, UsageError } from "./input";
 
-const usage = `Usage: pulumi-rekko-orphans [--delete] [--url-prefix P]... [--id ID]... [--json] [STATE_FILE...]
+const usage = `Usage: pulumi-rekko-orphans [--delete [--include-interrupted]] [--url-prefix P]... [--id ID]...
+                            [--allow-empty-state] [--json] [STATE_FILE...]
 
-Lists the Rekko webhooks registered with your API key that no RekkoWebhook in the given Pulumi
-state holds: what an interrupted \`pulumi up\` can leave behind. Reads \`pulumi stack export\`
-output from the files, or from standard input when none is given (or "-"). Lists only, unless
---delete is given.
+Lists the Rekko webhooks registered with your API key that no webhook resource in the given
+Pulumi state holds (RekkoWebhook, rekko:Webhook, and those of RekkoWebhookWithSecret and
+rekko:WebhookWithSecret): what an interrupted \`pulumi up\` can leave behind. Reads \`pulumi
+stack export\` output from the files, or from standard input when none is given (or "-").
+Lists only, unless --delete is given. Urls are shown without query or credentials.
 
   pulumi stack export | pulumi-rekko-orphans            # list
   pulumi stack export | pulumi-rekko-orphans --delete   # delete what it lists
 
+A webhook that a pending create of the state accounts for ("from the interrupted create of
+URN") is listed but kept: the deployment that started the create may still be running and
+record it. Once no process of that deployment is left, add --include-interrupted to delete it.
+
 Options:
-  --delete             delete the listed webhooks (one DELETE each)
-  --url-prefix P       only webhooks whose url starts with P (repeatable)
-  --id ID              only this webhook (repeatable); it must be unmanaged
-  --allow-empty-state  allow --delete when the state holds no RekkoWebhook and no pending create
-  --json               print the result as JSON
-  -h, --help           this text
+  --delete               delete the listed webhooks (one DELETE each)
+  --include-interrupted  with --delete: also those from interrupted creates
+  --url-prefix P         only webhooks whose url starts with P (repeatable)
+  --id ID                only this webhook (repeatable); it must be unmanaged
+  --allow-empty-state    allow --delete when the state holds no webhook and no pending create
+  --json                 print the result as JSON
+  -h, --help             this text
 
 Environment: REKKO_API_KEY (required), REKKO_BASE_URL (default https://api.rekko.ai).
 Give the export of every stack that uses the key: another stack's webhooks look unmanaged here.
 Do not run --delete while a deployment of one of those stacks is in progress.
 Exit status: 0 done, 1 API or state error, 2 usage error.`;
 
-class UsageError extends Error {}
-
 function describe(w: UnmanagedWebhook): string {
   const notes = [
     ...w.pendingCreates.map((urn) => `from the interrupted create of ${urn}`),
     ...w.duplicateOf.map((urn) => `duplicate of managed ${urn}`),
   ];
-  return `  ${w.webhook_id}  ${w.url}  [${w.events.join(", ")}]  created ${w.created_at || "?"}${notes.length ? `  (${notes.join("; ")})` : ""}`;
+  return `  ${w.webhook_id}  ${displayUrl(w.url)}  [${w.events.join(", ")}]  created ${w.created_at || "?"}${notes.length ? `  (${notes.join("; ")})` : ""}`;
+}
+
+/** How many webhook resources of each type the state holds, e.g. `2 rekko:index:Webhook, 1 RekkoWebhook`. */
+function holding(r: DeleteUnmanagedResult): string {
+  const count = new Map<string, number>();
+  for (const res of r.state.resources) count.set(res.type, (count.get(res.type) ?? 0) + 1);
+  const parts = [...count].map(([type, n]) => `${n} ${type}`);
+  return `${r.state.resources.length} webhook resource(s)${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }
 
 function report(r: DeleteUnmanagedResult): string {
   const lines = [
-    `${r.state.resources.length} RekkoWebhook resource(s) and ${r.state.pendingCreates.length} pending create(s) in the state; ` +
+    `${holding(r)} and ${r.state.pendingCreates.length} pending create(s) in the state; ` +
       `${r.managed.length + r.unmanaged.length} webhook(s) considered at ${r.baseUrl}.`,
   ];
   if (r.unmanaged.length === 0) lines.push("No unmanaged webhooks: every registered webhook is held by the state.");
@@ -52,6 +65,12 @@ function report(r: DeleteUnmanagedResult): string {
       `${r.missing.length} id(s) in the state are no longer registered (\`pulumi refresh\` drops them): ${r.missing.join(", ")}`,
     );
   }
+  if (r.keptInterrupted.length > 0) {
+    lines.push(
+      `Kept ${r.keptInterrupted.length} from interrupted creates: ${r.keptInterrupted.join(", ")}. Once no process of that deployment ` +
+        "is left, run again with --delete --include-interrupted to delete them (or adopt them).",
+    );
+  }
   if (r.dryRun) {
     if (r.deleted.length > 0) lines.push(`Nothing deleted. Run again with --delete to delete the ${r.deleted.length} listed.`);
   } else {
@@ -62,62 +81,49 @@ function report(r: DeleteUnmanagedResult): string {
   return lines.join("\n");
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
+/** The result as JSON, every url without query or credentials. */
+function asJson(r: DeleteUnmanagedResult): string {
+  const shown = <T extends { url?: string }>(x: T): T => (x.url === undefined ? x : { ...x, url: displayUrl(x.url) });
+  const { state, managed, unmanaged, ...rest } = r;
+  return JSON.stringify(
+    {
+      ...rest,
+      managed: managed.map(shown),
+      unmanaged: unmanaged.map(shown),
+      state: { ids: [...state.ids], resources: state.resources.map(shown), pendingCreates: state.pendingCreates.map(shown) },
+    },
+    null,
+    2,
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parse = () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        delete: { type: "boolean", default: false },
-        "url-prefix": { type: "string", multiple: true },
-        id: { type: "string", multiple: true },
-        "allow-empty-state": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    delete: { type: "boolean", default: false },
+    "include-interrupted": { type: "boolean", default: false },
+    "url-prefix": { type: "string", multiple: true },
+    id: { type: "string", multiple: true },
+    "allow-empty-state": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) {
     console.log(usage);
     return 0;
   }
-  const files = positionals.length > 0 ? positionals : ["-"];
-  if (files.includes("-") && process.stdin.isTTY) {
-    throw new UsageError("no state given: pipe `pulumi stack export` into this command, or name an export file.");
-  }
-  const states: string[] = [];
-  for (const file of files) {
-    try {
-      // Standard input is read as a stream: readFileSync(0) can fail with EAGAIN on a pipe.
-      states.push(file === "-" ? await readStdin() : readFileSync(file, "utf8"));
-    } catch (err) {
-      throw new UsageError(`cannot read ${file === "-" ? "standard input" : file}: ${(err as Error).message}`);
-    }
-  }
+  const states = await readInputs(
+    positionals.length > 0 ? positionals : ["-"],
+    "no state given: pipe `pulumi stack export` into this command, or name an export file.",
+  );
   const result = await deleteUnmanagedWebhooks({
     state: states,
     dryRun: !values.delete,
     allowEmptyState: values["allow-empty-state"] ?? false,
+    includeInterrupted: values["include-interrupted"] ?? false,
     ...(values["url-prefix"] ? { urlPrefixes: values["url-prefix"] } : {}),
     ...(values.id ? { ids: values.id } : {}),
   });
-  if (values.json) {
-    const { state, ...rest } = result;
-    console.log(JSON.stringify({ ...rest, state: { ...state, ids: [...state.ids] } }, null, 2));
-  } else console.log(report(result));
+  console.log(values.json ? asJson(result) : report(result));
   return result.failed.length > 0 ? 1 : 0;
 }
 

@@ -1,27 +1,18 @@
-import got, { type Got, type RequestError, type Response } from "got";
-import { RekkoConflictError, RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
-import { sameEventSet } from "./events";
-import { delay, RateLimiter } from "./ratelimit";
-import { errorFromResponse, isQuotaResponse } from "./responses";
+/**
+ * The Rekko API client: one method per documented call. HTTP, retries and the server clock
+ * live in transport.ts; what an unanswered create did is decided in unknownCreate.ts. The
+ * client returns what the API said and records nothing: a provider session decides what a
+ * deployment holds (session.ts).
+ */
+import { RekkoError, RekkoResponseError } from "./errors";
+import { delay, RateLimiter } from "./rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE, type Settings } from "./settings";
-import { USER_AGENT } from "./version";
+import { Transport } from "./transport";
+import { decideUnknownCreate, type UnknownCreate } from "./unknownCreate";
+import { asWebhook, type WebhookInfo, type WebhookRegistration } from "./webhookInfo";
 
-/** A webhook as the API lists it (`WebhookInfo`); the secret is never returned. */
-export interface WebhookInfo {
-  webhook_id: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  failure_count: number;
-  created_at: string;
-}
-
-/** The body of `POST /v1/webhooks`. */
-export interface WebhookRegistration {
-  url: string;
-  events: string[];
-  secret: string;
-}
+export type { UnknownCreate } from "./unknownCreate";
+export type { WebhookInfo, WebhookRegistration } from "./webhookInfo";
 
 /** Options of {@link RekkoClient}. */
 export interface ClientOptions {
@@ -45,110 +36,85 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The limiter to share with other clients; default: a new one at `maxRequestsPerMinute`. */
   limiter?: RateLimiter;
-  /** Ids held already (created or adopted by this session): an unanswered POST never adopts one of them. */
-  claimed?: Set<string>;
   /** Called once per retry, for logs and figures. */
   onRetry?: (info: { request: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
 /** Options of {@link RekkoClient.createWebhook}. */
-export interface UnknownCreateOptions {
+export interface CreateOptions {
   /**
-   * Ids of every webhook that existed before this create began (a list taken earlier, plus the
-   * ids the caller holds). After an unknown outcome only a webhook outside this set can be the
-   * one this create registered, so a webhook being replaced (same url and events) is never
-   * taken for it. Default: a `GET /v1/webhooks` taken just before the POST.
+   * Decides what an unanswered POST did: the webhook to take as this create's, or undefined to
+   * send the POST again (it may throw, e.g. when several webhooks may be this create's). A
+   * provider session passes its own, which knows the ids its deployment holds and waits for
+   * the creates it still has under way. Default: one list, decided with
+   * {@link decideUnknownCreate} and no held ids.
    */
-  existing?: ReadonlySet<string>;
+  reconcile?: (unknown: UnknownCreate) => Promise<WebhookInfo | undefined>;
 }
 
-/** Several webhooks may be the one an unanswered POST registered: adopting any could keep the wrong one. */
-function ambiguousCreate(request: string, candidates: WebhookInfo[]): RekkoConflictError {
-  const ids = candidates.map((w) => w.webhook_id).join(", ");
-  return new RekkoConflictError(
-    `${request} got no answer, and ${candidates.length} webhooks with this url and events appeared since it began (${ids}); ` +
-      "one may be this create's, the others someone else's, so none was adopted. Run `pulumi stack export | pulumi-rekko-orphans` " +
-      "(with the export of every stack using this key) to see which no stack holds, delete those with `--delete --id <id>`, " +
-      "then run `pulumi up` again.",
-    { request },
-  );
+/** Calls per billing tier (webhook calls are DEEP). */
+export interface TierCounts {
+  listing: number;
+  insight: number;
+  strategy: number;
+  deep: number;
 }
 
-type Outcome = { kind: "ok"; response: Response<string> } | { kind: "retry"; error: RekkoError; delayMs?: number; sent: boolean };
+/** Monthly calls a plan allows per tier; `null` when a tier has no limit. */
+export type TierQuotas = { [tier in keyof TierCounts]: number | null };
 
-const SAFE_NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/** Parses `Retry-After` (seconds or an HTTP/ISO date) into ms from now. */
-export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const text = header.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const when = Date.parse(text);
-  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
+/** `GET /v1/customers/me`: the key's account, plan, this month's usage and quotas. */
+export interface CustomerInfo {
+  customer_id: string;
+  email: string;
+  /** `free` or `pro` (others may come). */
+  plan: string;
+  /** `active`, `past_due` or `canceled`. */
+  status: string;
+  /** Display-safe start of the key, e.g. `rk_pro_...`. */
+  key_prefix: string;
+  usage: TierCounts;
+  quotas: TierQuotas;
+  /** The day the quotas reset, `YYYY-MM-DD` (UTC). */
+  resets_on: string;
 }
 
-/**
- * A 3xx answer: the API never redirects, and a followed or ignored redirect could report a
- * DELETE done while the webhook stays. The Location is shown without credentials or query.
- */
-function redirectError(status: number, location: string | undefined, request: string, baseUrl: string): RekkoResponseError {
-  let target = "no Location header";
-  if (location) {
-    try {
-      const url = new URL(location, baseUrl);
-      // origin + path: no user:password, and a query (which may hold a token) only as "?…".
-      target = `Location ${url.origin}${url.pathname}${url.search ? "?…" : ""}`;
-    } catch {
-      target = "an unreadable Location header";
-    }
+const TIERS = ["listing", "insight", "strategy", "deep"] as const;
+
+/** Reads a `CustomerInfo`; throws when plan, usage, quotas or resets_on are missing or not numbers. */
+function asCustomer(value: unknown, request: string): CustomerInfo {
+  const v = (value ?? {}) as Record<string, unknown>;
+  const counts = <T>(x: unknown, ok: (n: unknown) => n is T): Record<(typeof TIERS)[number], T> | undefined => {
+    const o = (x ?? {}) as Record<string, unknown>;
+    return TIERS.every((t) => ok(o[t]))
+      ? (Object.fromEntries(TIERS.map((t) => [t, o[t]])) as Record<(typeof TIERS)[number], T>)
+      : undefined;
+  };
+  const usage = counts(v.usage, (n): n is number => typeof n === "number");
+  const quotas = counts(v.quotas, (n): n is number | null => n === null || typeof n === "number");
+  if (!usage || !quotas || typeof v.plan !== "string" || typeof v.resets_on !== "string") {
+    throw new RekkoResponseError(`${request} answered without plan, usage, quotas or resets_on.`, { request });
   }
-  return new RekkoResponseError(
-    `${request} was answered ${status} (a redirect, ${target}); redirects are not followed, so the call did not take effect. ` +
-      "Set rekko:baseUrl (or REKKO_BASE_URL) to the API's own address, e.g. https://api.rekko.ai, not one that redirects.",
-    { status, request },
-  );
-}
-
-function parseJson(text: string, request: string): unknown {
-  try {
-    return text === "" ? undefined : JSON.parse(text);
-  } catch (cause) {
-    throw new RekkoResponseError(`${request} answered with a body that is not JSON.`, {
-      request,
-      cause,
-    });
-  }
-}
-
-function asWebhook(value: unknown, request: string): WebhookInfo {
-  const v = (value ?? {}) as Partial<WebhookInfo>;
-  if (typeof v.webhook_id !== "string" || typeof v.url !== "string" || !Array.isArray(v.events)) {
-    throw new RekkoResponseError(`${request} answered a webhook without webhook_id, url or events.`, {
-      request,
-    });
-  }
+  const text = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : "");
   return {
-    webhook_id: v.webhook_id,
-    url: v.url,
-    events: v.events.map(String),
-    enabled: v.enabled ?? true,
-    failure_count: v.failure_count ?? 0,
-    created_at: typeof v.created_at === "string" ? v.created_at : "",
+    customer_id: text("customer_id"),
+    email: text("email"),
+    plan: v.plan,
+    status: text("status"),
+    key_prefix: text("key_prefix"),
+    usage,
+    quotas,
+    resets_on: v.resets_on,
   };
 }
 
 /**
- * The Rekko webhook API client, on a configured `got` instance: bearer auth, a
- * `User-Agent`, timeouts, a process-wide rate limit, bounded retries with backoff and
- * jitter honouring `Retry-After`, and creates that look for their webhook in the list before
- * sending again (the API has no idempotency key: see {@link RekkoClient.createWebhook}).
+ * The Rekko webhook API client: bearer auth, a `User-Agent`, timeouts, a process-wide rate
+ * limit, bounded retries with backoff and jitter honouring `Retry-After`, and creates that look
+ * for their webhook in the list before sending again (see {@link RekkoClient.createWebhook}).
  */
 export class RekkoClient {
-  private readonly http: Got;
-  private readonly opts: Required<Omit<ClientOptions, "limiter" | "onRetry" | "claimed">> & Pick<ClientOptions, "onRetry">;
-  private readonly limiter: RateLimiter;
-  /** Ids this client's session holds (created or adopted): never adopted twice. */
-  readonly claimed: Set<string>;
+  private readonly transport: Transport;
 
   /** A client for resolved settings (the one way the providers and the CLI build one). */
   static fromSettings(settings: Settings & { apiKey: string }, overrides: Partial<ClientOptions> = {}): RekkoClient {
@@ -164,8 +130,7 @@ export class RekkoClient {
     // An option given as `undefined` means "not set": it must not override a default
     // (`maxAttempts: undefined` would otherwise retry forever, `requestTimeoutMs: undefined` drop the timeout).
     const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ClientOptions;
-    this.opts = {
-      maxRequestsPerMinute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
+    this.transport = new Transport({
       maxAttempts: 6,
       baseDelayMs: 250,
       maxDelayMs: 30_000,
@@ -173,81 +138,50 @@ export class RekkoClient {
       requestTimeoutMs: 30_000,
       sleep: delay,
       ...options,
-    };
-    this.limiter = options.limiter ?? new RateLimiter(this.opts.maxRequestsPerMinute);
-    this.claimed = options.claimed ?? new Set<string>();
-    this.http = got.extend({
-      prefixUrl: `${options.baseUrl.replace(/\/+$/, "")}/`,
-      headers: {
-        authorization: `Bearer ${options.apiKey}`,
-        "user-agent": USER_AGENT,
-        accept: "application/json",
-      },
-      timeout: { connect: this.opts.connectTimeoutMs, request: this.opts.requestTimeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: "text",
+      limiter: options.limiter ?? new RateLimiter(options.maxRequestsPerMinute ?? DEFAULT_MAX_REQUESTS_PER_MINUTE),
     });
   }
 
   /** `GET /v1/webhooks`: every webhook of the key. */
   async listWebhooks(): Promise<WebhookInfo[]> {
     const request = "GET /v1/webhooks";
-    const body = await this.call(request, () => this.http.get("v1/webhooks"));
-    if (!Array.isArray(body)) {
-      throw new RekkoResponseError(`${request} did not answer a list.`, { request });
-    }
+    const body = await this.transport.call(request, () => this.transport.http.get("v1/webhooks"));
+    if (!Array.isArray(body)) throw new RekkoResponseError(`${request} did not answer a list.`, { request });
     return body.map((w) => asWebhook(w, request));
   }
 
   /**
-   * `POST /v1/webhooks`. Retried only when the server cannot have acted (refused, 429).
-   * When the outcome is unknown (timeout, dropped connection, 5xx), the list is read and the
-   * one webhook with this url and events that did not exist before the create began (not in
-   * `existing`) and is held by no one in this session (`claimed`) is adopted; with none, the
-   * POST is sent again; with several, it fails naming them (see {@link UnknownCreateOptions}).
+   * `POST /v1/webhooks`: one POST on the happy path, no list. Retried only when the server
+   * cannot have acted (refused, rate-limit 429). When the outcome is unknown (timeout, dropped
+   * connection, 5xx after sending), `options.reconcile` decides from a list taken afterwards
+   * (see {@link CreateOptions} and unknownCreate.ts): the one webhook with this url and events
+   * created while an unanswered attempt was under way is taken; with none, the POST is sent
+   * again; with several, it fails naming them.
    *
-   * The API has no idempotency key, so this prevents a duplicate only when the server stored
-   * the webhook before that list: one it stores later (a gateway 504 while the backend still
-   * works) is registered a second time by the next POST, and the first is held by no resource
-   * (`pulumi-rekko-orphans` lists it as a duplicate). A webhook with the same url and events
-   * created by someone else in that window, while this POST stored nothing, can be taken for it.
+   * The API has no idempotency key, so this cannot always tell: a webhook the server stores
+   * after that list (a gateway 504 while the backend still works) is registered a second time by
+   * the next POST (`pulumi-rekko-orphans` lists the first as a duplicate); and a webhook with
+   * the same url and events that someone else created within the same few seconds, while this
+   * POST stored nothing, can be taken for it.
    */
-  async createWebhook(registration: WebhookRegistration, options: UnknownCreateOptions = {}): Promise<WebhookInfo> {
+  async createWebhook(registration: WebhookRegistration, options: CreateOptions = {}): Promise<WebhookInfo> {
     const request = "POST /v1/webhooks";
-    // Without a snapshot from the caller, take one now: only a webhook missing from it can be this create's.
-    const existing = options.existing ?? new Set((await this.listWebhooks()).map((w) => w.webhook_id));
-    const body = await this.call(
+    const reconcile =
+      options.reconcile ??
+      (async (unknown: UnknownCreate) => decideUnknownCreate(request, await this.listWebhooks(), unknown, new Set()));
+    const body = await this.transport.call(
       request,
-      () => this.http.post("v1/webhooks", { json: registration }),
-      async () => {
-        const candidates = (await this.listWebhooks()).filter(
-          (w) =>
-            !existing.has(w.webhook_id) &&
-            !this.claimed.has(w.webhook_id) &&
-            w.url === registration.url &&
-            sameEventSet(w.events, registration.events),
-        );
-        if (candidates.length > 1) throw ambiguousCreate(request, candidates);
-        return candidates[0];
-      },
+      () => this.transport.http.post("v1/webhooks", { json: registration }),
+      (attempts) => reconcile({ registration, attempts, offset: () => this.transport.clock.offset() }),
     );
-    const info = asWebhook(body, request);
-    this.claimed.add(info.webhook_id);
-    return info;
-  }
-
-  /** Marks an adopted id as held by this session. */
-  claim(id: string): void {
-    this.claimed.add(id);
+    return asWebhook(body, request);
   }
 
   /** `DELETE /v1/webhooks/{id}`. Returns false when it was already gone (404). */
   async deleteWebhook(id: string): Promise<boolean> {
     const request = `DELETE /v1/webhooks/${id}`;
     try {
-      await this.call(request, () => this.http.delete(`v1/webhooks/${encodeURIComponent(id)}`));
+      await this.transport.call(request, () => this.transport.http.delete(`v1/webhooks/${encodeURIComponent(id)}`));
       return true;
     } catch (err) {
       if (err instanceof RekkoError && err.status === 404) return false;
@@ -255,73 +189,12 @@ export class RekkoClient {
     }
   }
 
-  private backoff(attempt: number): number {
-    const exp = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp / 2 + Math.random() * (exp / 2));
-  }
-
-  private async attempt(request: string, send: () => Promise<Response<string>>): Promise<Outcome> {
-    await this.limiter.acquire();
-    let response: Response<string>;
-    try {
-      response = await send();
-    } catch (err) {
-      const e = err as RequestError & { event?: string };
-      const code = e.code ?? "ERR_NETWORK";
-      const beforeSend = SAFE_NETWORK_CODES.has(code) || (e.name === "TimeoutError" && e.event === "connect");
-      const error = new RekkoNetworkError(
-        `${request} could not reach the Rekko API (${code}). Check rekko:baseUrl and the network, then run again.`,
-        // The cause keeps the code and message only: got's error holds the request options, key included.
-        { request, cause: Object.assign(new Error(e.message), { code }) },
-      );
-      return { kind: "retry", error, sent: !beforeSend };
-    }
-    const status = response.statusCode;
-    if (status >= 300 && status < 400) throw redirectError(status, response.headers.location, request, this.opts.baseUrl);
-    if (status < 300) return { kind: "ok", response };
-    let body: unknown;
-    try {
-      body = response.body ? JSON.parse(response.body) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const retryAfter = response.headers["retry-after"];
-    const error = errorFromResponse(status, body, request, retryAfter);
-    if (status === 429 && !isQuotaResponse(body, retryAfter)) {
-      return { kind: "retry", error, delayMs: retryAfterMs(retryAfter), sent: false };
-    }
-    if (status >= 500 || status === 408) return { kind: "retry", error, delayMs: retryAfterMs(retryAfter), sent: true };
-    throw error;
-  }
-
-  private async call<T>(
-    request: string,
-    send: () => Promise<Response<string>>,
-    reconcile?: () => Promise<T | undefined>,
-  ): Promise<unknown> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(request, send);
-      if (outcome.kind === "ok") return parseJson(outcome.response.body, request);
-      if (attempt >= this.opts.maxAttempts) {
-        // The last attempt may have acted too (dropped after storing, 5xx after sending): look
-        // once more before giving up, or the webhook would exist with no one holding it.
-        if (reconcile && outcome.sent) {
-          // A failed look keeps the original error; an ambiguous one is the better message.
-          const found = await reconcile().catch((e: unknown) => {
-            if (e instanceof RekkoConflictError) throw e;
-            return undefined;
-          });
-          if (found !== undefined) return found;
-        }
-        throw outcome.error;
-      }
-      const wait = Math.min(this.opts.maxDelayMs, outcome.delayMs ?? this.backoff(attempt));
-      this.opts.onRetry?.({ request, attempt, delayMs: wait, reason: outcome.error.message });
-      await this.opts.sleep(wait);
-      if (reconcile && outcome.sent) {
-        const found = await reconcile();
-        if (found !== undefined) return found;
-      }
-    }
+  /**
+   * `GET /v1/customers/me`: the plan, this month's usage and quotas per tier, and the reset day.
+   * Whether Rekko bills this call is not documented (it may count as a LISTING call).
+   */
+  async getCustomer(): Promise<CustomerInfo> {
+    const request = "GET /v1/customers/me";
+    return asCustomer(await this.transport.call(request, () => this.transport.http.get("v1/customers/me")), request);
   }
 }

@@ -27,3 +27,21 @@ export function replacedFields(
   if (olds.enabled === false && news.replaceWhenDisabled !== false) replaces.push("enabled");
   return replaces;
 }
+
+/**
+ * The warning for a webhook the last refresh saw disabled (`olds.enabled === false`), or
+ * undefined: Rekko stops delivering after consecutive failures and the API cannot re-enable it,
+ * so the plan replaces it (`replaces` holds `enabled`) unless `replaceWhenDisabled` is false.
+ */
+export function disabledWarning(
+  id: string,
+  olds: Record<string, unknown>,
+  replaces: readonly ReplacedField[],
+): string | undefined {
+  if (olds.enabled !== false) return undefined;
+  const failures = typeof olds.failureCount === "number" ? `${olds.failureCount}` : "too many";
+  const seen = `Rekko webhook ${id} is disabled: Rekko stopped delivering to it after ${failures} consecutive failed deliveries (seen by the last refresh), and the API cannot re-enable it.`;
+  return replaces.includes("enabled")
+    ? `${seen} This update replaces it with a new webhook, created before the old one is deleted, so deliveries resume; fix the receiver first. Set replaceWhenDisabled: false to keep it as it is.`
+    : `${seen} replaceWhenDisabled is false, so it stays disabled: remove that input (or replace the webhook) to get deliveries back.`;
+}

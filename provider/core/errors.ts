@@ -48,10 +48,22 @@ export abstract class RekkoError extends Error {
   }
 }
 
-/** Missing or invalid settings (API key, base URL). */
+/** A provider setting, as the stack config names it. */
+export type RekkoSetting = "rekko:baseUrl" | "rekko:apiKey" | "rekko:maxRequestsPerMinute";
+
+/**
+ * Missing or invalid settings (API key, base URL, rate), or an input the provider cannot act on.
+ * `setting` names the setting the error is about (as stripe's errors carry `param`), so callers
+ * report the failure under it without reading the message; undefined when it is about no setting.
+ */
 export class RekkoConfigError extends RekkoError {
   override name = "RekkoConfigError";
   override readonly code = "ERR_REKKO_CONFIG";
+  readonly setting: RekkoSetting | undefined;
+  constructor(message: string, details: RekkoErrorDetails & { setting?: RekkoSetting } = {}) {
+    super(message, details);
+    this.setting = details.setting;
+  }
 }
 
 /** 401: the API key is missing or not valid. */
@@ -64,6 +76,37 @@ export class RekkoAuthenticationError extends RekkoError {
 export class RekkoPlanError extends RekkoError {
   override name = "RekkoPlanError";
   override readonly code = "ERR_REKKO_PLAN";
+}
+
+/** What a monthly quota 429 said: the tier, the usage and the reset date, as far as the answer gave them. */
+export interface RekkoQuotaDetails {
+  /** The billing tier whose quota ran out, e.g. `DEEP` (webhook calls are DEEP-tier). */
+  tier: string;
+  /** Calls of that tier used this month. */
+  used: number | undefined;
+  /** Calls of that tier the plan allows a month. */
+  limit: number | undefined;
+  /** The day the quota resets (`YYYY-MM-DD`, UTC), from the detail or the ISO `Retry-After`. */
+  resetsOn: string | undefined;
+}
+
+/**
+ * A quota 429: the key's monthly quota of a tier is used up. Retrying before `resetsOn` cannot
+ * succeed, so it fails at once (a rate-limit 429, in seconds, is retried instead).
+ */
+export class RekkoQuotaError extends RekkoPlanError implements RekkoQuotaDetails {
+  override name = "RekkoQuotaError";
+  readonly tier: string;
+  readonly used: number | undefined;
+  readonly limit: number | undefined;
+  readonly resetsOn: string | undefined;
+  constructor(message: string, quota: RekkoQuotaDetails, details: RekkoErrorDetails = {}) {
+    super(message, details);
+    this.tier = quota.tier;
+    this.used = quota.used;
+    this.limit = quota.limit;
+    this.resetsOn = quota.resetsOn;
+  }
 }
 
 /** One field the API refused. */

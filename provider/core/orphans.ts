@@ -1,57 +1,39 @@
 /**
  * Finding and cleaning up webhooks that are registered with the Rekko API but held by no
- * `RekkoWebhook` in a stack: what an interrupted deployment can leave behind (the engine was
- * killed after `POST /v1/webhooks` was sent but before the id was written to the state, then
- * `pulumi refresh --clear-pending-creates` dropped the record).
+ * resource of a stack (of any type this package registers, on either face): what an
+ * interrupted deployment can leave behind (the engine was killed after `POST /v1/webhooks` was
+ * sent but before the id was recorded as a resource).
  *
- * Read-only by default: {@link deleteUnmanagedWebhooks} only lists unless `dryRun: false`.
+ * Read-only by default: {@link deleteUnmanagedWebhooks} only lists unless `dryRun: false`, and
+ * even then keeps a webhook an interrupted create accounts for unless `includeInterrupted`.
  * @packageDocumentation
  */
 import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
 import { RekkoConfigError } from "./errors";
+import { sameEventSet } from "./events";
 import { missingKeyError, resolveSettings } from "./settings";
+import { type PendingCreate, type StateInput, type StateWebhooks, webhooksInState } from "./stateWebhooks";
 import { DYNAMIC_WEBHOOK } from "./types";
+import { sameWebhookUrl } from "./urls";
 
-/** The type token of {@link RekkoWebhook} resources in a Pulumi state. */
+export {
+  type PendingCreate,
+  type StateInput,
+  type StateWebhooks,
+  type WebhookResource,
+  webhooksInState,
+} from "./stateWebhooks";
+
+/** The type token of {@link RekkoWebhook} resources (the dynamic face). The orphan finder knows every type, from `types.ts`. */
 export const WEBHOOK_RESOURCE_TYPE = DYNAMIC_WEBHOOK;
-
-/** A state: the text of `pulumi stack export`, or its parsed JSON (export, bare deployment or checkpoint file). */
-export type StateInput = string | Record<string, unknown>;
-
-/** A webhook create the engine started and never recorded (a `pending_operations` entry of type `creating`). */
-export interface PendingCreate {
-  urn: string;
-  /**
-   * The webhook's id, when the create had already been answered when the state was last saved.
-   * The engine keeps the resource it is creating by reference, so a checkpoint that another
-   * step's write saves after the answer carries the id although the create is still pending.
-   * `pulumi refresh --clear-pending-creates` drops that record with the rest.
-   */
-  id?: string;
-  /** The declared url, when it is in the state in clear (not a secret). */
-  url?: string;
-  /** The declared events, when they are in the state in clear. */
-  events?: string[];
-}
-
-/** What one or more states say about webhooks. */
-export interface StateWebhooks {
-  /**
-   * Webhook ids the states hold: resource ids, and ids of pending operations other than creates
-   * (a pending create's id, see {@link PendingCreate.id}, is held only until the recovery drops it).
-   */
-  ids: Set<string>;
-  /** The `RekkoWebhook` resources: urn, id, declared url and events (when in clear). */
-  resources: { urn: string; id: string; url?: string; events?: string[] }[];
-  /** Creates of an interrupted deployment. */
-  pendingCreates: PendingCreate[];
-}
 
 /** A registered webhook that no state holds, with what is known about where it came from. */
 export interface UnmanagedWebhook extends WebhookInfo {
   /**
-   * URNs of pending creates (interrupted deployment) it comes from: the one holding its id, or,
-   * for creates that hold none, those declared with the same url and events.
+   * URNs of pending creates it may come from (an interrupted, or still running, deployment): the
+   * one holding its id; or, for creates that hold none, those declared with the same url and
+   * events (a url or events not in clear, e.g. a secret url, match any). When not empty, the
+   * webhook is deleted only with `includeInterrupted`.
    */
   pendingCreates: string[];
   /** URNs of managed resources declared with the same url and events: this one is then a duplicate. */
@@ -95,7 +77,14 @@ export interface DeleteUnmanagedOptions extends FindUnmanagedOptions {
   /** Delete only these ids (each must be unmanaged); default every unmanaged webhook found. */
   ids?: readonly string[];
   /**
-   * Allow deleting when the states hold no `RekkoWebhook` at all and no pending create.
+   * Also delete webhooks a pending create accounts for ({@link UnmanagedWebhook.pendingCreates}).
+   * Default **false**: while the deployment that started those creates may still be running, it
+   * may yet record them, and deleting one would leave its resource holding a deleted webhook.
+   * Pass true once no process of that deployment is left (the CLI's `--include-interrupted`).
+   */
+  includeInterrupted?: boolean;
+  /**
+   * Allow deleting when the states hold no webhook resource at all and no pending create.
    * Off by default: an empty or wrong export would otherwise make every webhook of the key
    * look unmanaged.
    */
@@ -107,93 +96,18 @@ export interface DeleteUnmanagedResult extends FindUnmanagedResult {
   dryRun: boolean;
   /** Deleted now (or, in a dry run, that would be deleted). */
   deleted: string[];
+  /** Unmanaged webhooks a pending create accounts for, kept because `includeInterrupted` was not set. */
+  keptInterrupted: string[];
   /** Already gone when deleted (404). */
   alreadyGone: string[];
   /** Deletes that failed, with the error message. */
   failed: { id: string; error: string }[];
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const plainString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const plainStrings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((e) => typeof e === "string") ? (v as string[]) : undefined;
-
-/** The `deployment` of an export, a checkpoint file or a bare deployment. */
-function deploymentOf(input: StateInput, index: number): Json {
-  let doc: unknown = input;
-  if (typeof input === "string") {
-    try {
-      doc = JSON.parse(input);
-    } catch {
-      throw new RekkoConfigError(
-        `State #${index + 1} is not JSON. Give the output of \`pulumi stack export\` (or \`pulumi stack export --file state.json\`).`,
-      );
-    }
-  }
-  if (isObject(doc)) {
-    if (isObject(doc.deployment)) return doc.deployment;
-    if (isObject(doc.checkpoint)) return isObject(doc.checkpoint.latest) ? doc.checkpoint.latest : {};
-    if (Array.isArray(doc.resources) || Array.isArray(doc.pending_operations) || isObject(doc.manifest)) return doc;
-  }
-  throw new RekkoConfigError(
-    `State #${index + 1} does not look like \`pulumi stack export\` output (no "deployment"). Export the stack with \`pulumi stack export\` and pass that.`,
-  );
-}
-
-/** Reads the webhook ids, resources and pending creates out of one or more states. No network. */
-export function webhooksInState(state: StateInput | readonly StateInput[]): StateWebhooks {
-  const states: readonly StateInput[] = Array.isArray(state) ? state : [state as StateInput];
-  const result: StateWebhooks = { ids: new Set(), resources: [], pendingCreates: [] };
-  states.forEach((s, i) => {
-    const deployment = deploymentOf(s, i);
-    const resources = Array.isArray(deployment.resources) ? deployment.resources : [];
-    for (const r of resources) {
-      if (!isObject(r) || r.type !== WEBHOOK_RESOURCE_TYPE) continue;
-      const id = plainString(r.id);
-      if (!id) continue;
-      const props = isObject(r.outputs) ? r.outputs : isObject(r.inputs) ? r.inputs : {};
-      result.ids.add(id);
-      result.resources.push({
-        urn: String(r.urn ?? ""),
-        id,
-        ...(plainString(props.url) ? { url: plainString(props.url) } : {}),
-        ...(plainStrings(props.events) ? { events: plainStrings(props.events) } : {}),
-      });
-    }
-    const pending = Array.isArray(deployment.pending_operations) ? deployment.pending_operations : [];
-    for (const op of pending) {
-      const r = isObject(op) && isObject(op.resource) ? op.resource : undefined;
-      if (!r || r.type !== WEBHOOK_RESOURCE_TYPE) continue;
-      const id = plainString(r.id);
-      if (op.type !== "creating") {
-        // An update, delete or read in flight: its id stays managed.
-        if (id) result.ids.add(id);
-        continue;
-      }
-      const inputs = isObject(r.inputs) ? r.inputs : {};
-      result.pendingCreates.push({
-        urn: String(r.urn ?? ""),
-        ...(id ? { id } : {}),
-        ...(plainString(inputs.url) ? { url: plainString(inputs.url) } : {}),
-        ...(plainStrings(inputs.events) ? { events: plainStrings(inputs.events) } : {}),
-      });
-    }
-  });
-  return result;
-}
-
-/** A pending create that knows its webhook's id matches that webhook only; otherwise by url and events. */
+/** A pending create matches its own id only when it holds one; otherwise by url and events (a field not in clear matches any). */
 function matchesPending(p: PendingCreate, w: WebhookInfo): boolean {
-  return p.id !== undefined ? p.id === w.webhook_id : p.url === w.url && sameEvents(p.events, w.events);
-}
-
-function sameEvents(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  if (!a) return false;
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((e) => right.has(e));
+  if (p.id !== undefined) return p.id === w.webhook_id;
+  return (p.url === undefined || sameWebhookUrl(p.url, w.url)) && (p.events === undefined || sameEventSet(p.events, w.events));
 }
 
 function clientFor(options: FindUnmanagedOptions): { client: RekkoClient; baseUrl: string } {
@@ -228,7 +142,9 @@ async function find(
       (w): UnmanagedWebhook => ({
         ...w,
         pendingCreates: state.pendingCreates.filter((p) => matchesPending(p, w)).map((p) => p.urn),
-        duplicateOf: state.resources.filter((r) => r.url === w.url && sameEvents(r.events, w.events)).map((r) => r.urn),
+        duplicateOf: state.resources
+          .filter((r) => r.url !== undefined && sameWebhookUrl(r.url, w.url) && r.events && sameEventSet(r.events, w.events))
+          .map((r) => r.urn),
       }),
     );
   const listedIds = new Set(listed.map((w) => w.webhook_id));
@@ -236,32 +152,48 @@ async function find(
   return { baseUrl, managed, unmanaged, missing, state };
 }
 
+/** The ids to delete: the given ones (each unmanaged, and not from an interrupted create unless included), or every one allowed. */
+function targetsOf(found: FindUnmanagedResult, options: DeleteUnmanagedOptions): { targets: string[]; kept: string[] } {
+  const byId = new Map(found.unmanaged.map((w) => [w.webhook_id, w]));
+  const interrupted = (id: string) => (byId.get(id)?.pendingCreates.length ?? 0) > 0 && !options.includeInterrupted;
+  if (options.ids) {
+    const held = options.ids.filter((id) => !byId.has(id));
+    if (held.length > 0) {
+      throw new RekkoConfigError(
+        `Refusing to delete ${held.join(", ")}: not among the unmanaged webhooks (held by the given state, outside --url-prefix, or not registered).`,
+      );
+    }
+    const pending = options.ids.filter(interrupted);
+    if (pending.length > 0) {
+      throw new RekkoConfigError(
+        `Refusing to delete ${pending.join(", ")}: a pending create of the state accounts for it, and the deployment that started it may still record it. ` +
+          "Once no process of that deployment is left, pass includeInterrupted (--include-interrupted).",
+      );
+    }
+    return { targets: [...new Set(options.ids)], kept: [] };
+  }
+  const ids = [...byId.keys()];
+  return { targets: ids.filter((id) => !interrupted(id)), kept: ids.filter(interrupted) };
+}
+
 /**
  * Deletes the webhooks {@link findUnmanagedWebhooks} reports, one `DELETE` each, sequentially.
- * **Dry run by default**: only with `dryRun: false` is anything deleted. Refuses when the
- * states hold no webhook and no pending create (unless `allowEmptyState`), and never deletes
- * an id that a state holds. Do not run it while a deployment of one of the stacks is in progress.
+ * **Dry run by default**: only with `dryRun: false` is anything deleted. Keeps a webhook a
+ * pending create accounts for unless `includeInterrupted`. Refuses when the states hold no
+ * webhook and no pending create (unless `allowEmptyState`), and never deletes an id that a state
+ * holds as a resource or names in a pending update, delete or read.
  */
 export async function deleteUnmanagedWebhooks(options: DeleteUnmanagedOptions): Promise<DeleteUnmanagedResult> {
   const state = webhooksInState(options.state);
   const api = clientFor(options);
   const found = await find(options, state, api);
   const dryRun = options.dryRun !== false;
-  const unmanagedIds = new Set(found.unmanaged.map((w) => w.webhook_id));
-  if (options.ids) {
-    const held = options.ids.filter((id) => !unmanagedIds.has(id));
-    if (held.length > 0) {
-      throw new RekkoConfigError(
-        `Refusing to delete ${held.join(", ")}: not among the unmanaged webhooks (held by the given state, outside --url-prefix, or not registered).`,
-      );
-    }
-  }
-  const targets = options.ids ? [...new Set(options.ids)] : [...unmanagedIds];
-  const result: DeleteUnmanagedResult = { ...found, dryRun, deleted: [], alreadyGone: [], failed: [] };
+  const { targets, kept } = targetsOf(found, options);
+  const result: DeleteUnmanagedResult = { ...found, dryRun, deleted: [], keptInterrupted: kept, alreadyGone: [], failed: [] };
   if (targets.length === 0) return result;
   if (!dryRun && found.state.resources.length === 0 && found.state.pendingCreates.length === 0 && !options.allowEmptyState) {
     throw new RekkoConfigError(
-      `Refusing to delete ${targets.length} webhook(s): the given state holds no RekkoWebhook and no pending create, so every webhook of the key looks unmanaged. ` +
+      `Refusing to delete ${targets.length} webhook(s): the given state holds no Rekko webhook resource (of any type this package registers) and no pending create, so every webhook of the key looks unmanaged. ` +
         "Check that you exported the right stack; pass allowEmptyState (--allow-empty-state) if the stack really holds none.",
     );
   }

@@ -8,6 +8,8 @@ import {
   type RekkoFieldError,
   RekkoNotFoundError,
   RekkoPlanError,
+  type RekkoQuotaDetails,
+  RekkoQuotaError,
   RekkoRateLimitError,
   RekkoResponseError,
   RekkoServerError,
@@ -46,6 +48,44 @@ export function isQuotaResponse(body: unknown, retryAfter: string | undefined, n
 }
 
 /**
+ * Reads a quota 429: `Monthly DEEP quota exceeded (10/10). Resets on 2027-01-01. …` and an ISO
+ * `Retry-After` holding the reset moment. Whatever the detail leaves out stays undefined; the
+ * reset day falls back to the `Retry-After` date (UTC).
+ */
+export function quotaDetails(body: unknown, retryAfter: string | undefined): RekkoQuotaDetails {
+  const text = detailText(body) ?? "";
+  const usage = /(\w+)\s+quota exceeded\s*\((\d+)\s*\/\s*(\d+)\)/i.exec(text);
+  const tier = /\b(LISTING|INSIGHT|STRATEGY|DEEP)\b/i.exec(text)?.[1]?.toUpperCase() ?? "DEEP";
+  let resetsOn = /Resets on (\d{4}-\d{2}-\d{2})/i.exec(text)?.[1];
+  if (!resetsOn && retryAfter && !/^\s*\d+(\.\d+)?\s*$/.test(retryAfter)) {
+    const when = Date.parse(retryAfter);
+    if (!Number.isNaN(when)) resetsOn = new Date(when).toISOString().slice(0, 10);
+  }
+  return {
+    tier: usage?.[1]?.toUpperCase() ?? tier,
+    used: usage ? Number(usage[2]) : undefined,
+    limit: usage ? Number(usage[3]) : undefined,
+    resetsOn,
+  };
+}
+
+function quotaError(body: unknown, request: string, retryAfter: string | undefined, said: string): RekkoQuotaError {
+  const q = quotaDetails(body, retryAfter);
+  const usage = q.used !== undefined && q.limit !== undefined ? ` (${q.used} of ${q.limit} calls used)` : "";
+  const reset = q.resetsOn ? `it resets on ${q.resetsOn} (UTC)` : "it resets on the 1st of the month (UTC)";
+  const plan =
+    q.limit === 0
+      ? `This key's plan has no ${q.tier} calls: webhooks need a Rekko Pro plan (free keys have no webhook quota).`
+      : `Webhook calls count as ${q.tier} calls.`;
+  return new RekkoQuotaError(
+    `${request} was refused (429): the key's monthly ${q.tier} quota is used up${usage}; ${reset}. ${plan}${said} ` +
+      "Run again after the reset, or raise the quota (a Pro plan, or paying per call); retrying sooner cannot succeed.",
+    q,
+    { status: 429, request },
+  );
+}
+
+/**
  * Maps an HTTP error answer to the matching error class, with a message that says
  * what to do. `request` is `METHOD /path` and never holds credentials.
  */
@@ -60,10 +100,11 @@ export function errorFromResponse(status: number, body: unknown, request: string
       details,
     );
   }
-  if (status === 403 || (status === 429 && isQuotaResponse(body, retryAfter))) {
+  if (status === 429 && isQuotaResponse(body, retryAfter)) return quotaError(body, request, retryAfter, said);
+  if (status === 403) {
     return new RekkoPlanError(
-      `${request} was refused (${status}): webhooks need a Rekko Pro plan (free keys have no webhook quota).${said} ` +
-        "Use an rk_pro_ key, or wait for the quota to reset.",
+      `${request} was refused (403): webhooks need a Rekko Pro plan (free keys have no webhook quota).${said} ` +
+        "Use an rk_pro_ key.",
       details,
     );
   }

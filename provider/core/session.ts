@@ -1,204 +1,95 @@
 /**
  * A provider session: what one provider process holds between `configure` and its last call
- * (the settings, the API client with its rate limiter, the shared list, the ids it holds).
- * Both Pulumi faces, the dynamic resource and the native provider, call the webhook
- * lifecycle through it, so they make the same API calls and give the same messages.
+ * (the settings, the API client with its rate limiter, and {@link Holdings}: the shared list and
+ * the ids its deployment holds). Both Pulumi faces, the dynamic resource and the native
+ * provider, call the webhook lifecycle through it, so they make the same API calls and give the
+ * same messages. The session is the one writer of what a deployment holds.
  */
-import { type ClientOptions, RekkoClient, type WebhookInfo } from "./client";
-import { type ReplacedField, replacedFields } from "./diff";
-import { RekkoConflictError, RekkoKeyMismatchError, RekkoNotFoundError } from "./errors";
-import { sameEventSet } from "./events";
-import { keyFingerprint } from "./fingerprint";
-import { missingKeyError, type RawSettings, resolveSettings, type Settings } from "./settings";
-import { type CheckContext, type CheckFailure, checkInputs } from "./validation";
+import { adoptionProblem, alreadyHeldError, readoptedWarning } from "./adoption";
+import { checkWebhook } from "./check";
+import { type ClientOptions, RekkoClient, type UnknownCreate, type WebhookInfo } from "./client";
+import { disabledWarning, replacedFields } from "./diff";
+import { Holdings } from "./holdings";
+import { InFlightCreates, type PendingCreate } from "./inFlight";
+import { assertSameKey, currentFingerprint, type KeyCheckedOperation } from "./keyCheck";
+import { missingKeyError, type RawSettings, type Settings, settingsOnce } from "./settings";
+import { ambiguousCreate, createWindows, unknownCreateCandidates } from "./unknownCreate";
+import type { CheckContext, CheckFailure } from "./validation";
+import {
+  type DeleteOutcome,
+  type DiffPlan,
+  madeEarlier,
+  outputs,
+  type ReadOutcome,
+  type WebhookInputs,
+  type WebhookOutputs,
+} from "./webhookState";
 
-/** Inputs of a webhook, after check. */
-export interface WebhookInputs {
-  url: string;
-  events: string[];
-  secret?: string;
-  adoptWebhookId?: string;
-  /** false: keep a webhook Rekko disabled instead of replacing it (default true). */
-  replaceWhenDisabled?: boolean;
-}
-
-/** Outputs of a webhook resource. */
-export interface WebhookOutputs {
-  webhookId: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  failureCount: number;
-  createdAt: string;
-  secret: string;
-  /** {@link keyFingerprint} of the API key that registered (or adopted) the webhook; never the key. */
-  keyFingerprint: string;
-}
-
-/** What `read` answers: a blank id when the webhook is gone. */
-export interface ReadOutcome {
-  id: string;
-  props?: WebhookOutputs;
-  inputs?: WebhookInputs;
-}
-
-/** What `diff` decides, with no network. */
-export interface DiffPlan {
-  /** Fields whose change replaces the webhook (create before delete). */
-  replaces: ReplacedField[];
-  /** Things the user must be told at preview time (e.g. a disabled webhook). */
-  warnings: string[];
-}
-
-function outputs(info: WebhookInfo, inputs: WebhookInputs, fingerprint: string): WebhookOutputs {
-  return {
-    webhookId: info.webhook_id,
-    // url and events echo the declared inputs, so diff compares like with like.
-    url: inputs.url,
-    events: [...inputs.events],
-    enabled: info.enabled,
-    failureCount: info.failure_count,
-    createdAt: info.created_at,
-    secret: inputs.secret ?? "",
-    keyFingerprint: fingerprint,
-  };
-}
-
-/** What a different key would do to a webhook it cannot see, by operation. */
-const MISMATCH_EFFECT = {
-  refresh: "refresh would drop it from the state while it keeps delivering",
-  update: "this deployment would lose track of it",
-  delete: "delete would count it as already gone while it keeps delivering",
-} as const;
+export type { DeleteOutcome, DiffPlan, ReadOutcome, WebhookInputs, WebhookOutputs } from "./webhookState";
 
 /** The webhook lifecycle for one provider process. */
 export class WebhookSession {
   private client: RekkoClient | undefined;
-  private listing: Promise<WebhookInfo[]> | undefined;
-  /**
-   * Ids held by a resource this session has seen (created, adopted, read, diffed, updated):
-   * never adopted again, neither by `adoptWebhookId` nor after an unanswered create.
-   */
-  private readonly claimed = new Set<string>();
-  /** Ids of every webhook a completed list of this session showed: all existed before any later create. */
-  private readonly known = new Set<string>();
-  private listed = false;
-  /** `adoptWebhookId` values of resources this session is replacing: their create registers anew. */
-  private readonly readopting = new Set<string>();
+  private readonly holdings = new Holdings(() => this.api().listWebhooks());
+  private readonly creates = new InFlightCreates();
 
   /**
-   * @param raw the `rekko:*` settings as configured (resolved lazily, so a bad value is reported by `check`).
+   * @param raw the `rekko:*` settings as configured (resolved once, lazily, so a bad value is reported by `check`).
    * @param overrides client options for tests (sleep, limiter, timeouts).
    */
   constructor(
-    private readonly raw: RawSettings = {},
+    raw: RawSettings = {},
     private readonly overrides: Partial<ClientOptions> = {},
-  ) {}
-
-  /** The resolved settings; throws a `RekkoConfigError` naming the bad setting. */
-  settings(): Settings {
-    return resolveSettings(this.raw);
+  ) {
+    this.settings = settingsOnce(raw);
   }
+
+  /** The resolved settings, parsed once per session; throws the same `RekkoConfigError` (naming its `setting`) each time. */
+  readonly settings: () => Settings;
 
   /** The API client, built once from the settings; a missing key throws the two ways to set it. */
   api(): RekkoClient {
     if (!this.client) {
       const s = this.settings();
       if (!s.apiKey) throw missingKeyError();
-      this.client = RekkoClient.fromSettings({ ...s, apiKey: s.apiKey }, { claimed: this.claimed, ...this.overrides });
+      this.client = RekkoClient.fromSettings({ ...s, apiKey: s.apiKey }, this.overrides);
     }
     return this.client;
   }
 
-  /** The fingerprint of the configured key; undefined when no key (or no valid setting) is configured. */
-  fingerprint(): string | undefined {
+  /** Every webhook of the key: one list per session, shared by every read; dropped after any change. */
+  list(): Promise<WebhookInfo[]> {
+    return this.holdings.list();
+  }
+
+  /** The configured key, or undefined when none (or no valid setting) is configured. */
+  private configuredKey(): string | undefined {
     try {
-      const key = this.settings().apiKey;
-      return key ? keyFingerprint(key) : undefined;
+      return this.settings().apiKey;
     } catch {
       return undefined;
     }
   }
 
-  /**
-   * Refuses to act on a webhook that the state says another key registered: that key's list
-   * does not show it and its DELETE answers 404. State from before fingerprints (none stored)
-   * passes.
-   */
-  private assertSameKey(id: string, stored: unknown, operation: keyof typeof MISMATCH_EFFECT): void {
-    const current = this.fingerprint();
-    if (typeof stored !== "string" || stored === "" || current === undefined || stored === current) return;
-    throw new RekkoKeyMismatchError(
-      `Webhook ${id} was registered with the API key whose fingerprint is ${stored}, but the configured key ` +
-        `(rekko:apiKey or REKKO_API_KEY) has fingerprint ${current}. That key cannot see or delete it: ` +
-        `${MISMATCH_EFFECT[operation]}. Set the original key back (\`pulumi config set --secret rekko:apiKey <key>\`) ` +
-        "and run `pulumi up` (refresh and destroy use the key of the last `up`). " +
-        "To move the stack to another account, first run `pulumi destroy` with the original key, then switch keys and " +
-        "run `pulumi up`; to stop managing the webhook without deleting it, `pulumi state delete <urn>`.",
-    );
+  /** The configured key's fingerprint for webhook `id` (see `keyFingerprint`); undefined with no key. */
+  fingerprint(id: string): string | undefined {
+    return currentFingerprint(this.configuredKey(), id);
+  }
+
+  /** Refuses, before any API call, a webhook whose stored fingerprint names another key ({@link assertSameKey}). */
+  private assertSameKey(id: string, stored: unknown, operation: KeyCheckedOperation): void {
+    assertSameKey(id, stored, this.configuredKey(), operation);
   }
 
   /**
-   * check: validates and normalises inputs, with no network. Settings problems (bad base URL,
-   * missing key) are reported here too, at preview time, under the setting's name.
+   * check: validates and normalises inputs, with no network ({@link checkWebhook}); settings
+   * problems are reported here too, at preview time, under the setting's name.
    */
   check(
     news: Record<string, unknown>,
     isPending?: CheckContext["isPending"],
   ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-    let s: Settings;
-    try {
-      s = this.settings();
-    } catch (err) {
-      // Every settings message starts with the setting's name: report the failure under it.
-      const reason = (err as Error).message;
-      const property = /^(rekko:[A-Za-z]+)/.exec(reason)?.[1] ?? "rekko:baseUrl";
-      return { inputs: news, failures: [{ property, reason }] };
-    }
-    const result = checkInputs(news, { allowLocalReceivers: s.local, ...(isPending ? { isPending } : {}) });
-    if (!s.apiKey) result.failures.push({ property: "rekko:apiKey", reason: missingKeyError().message });
-    const opt = news.replaceWhenDisabled;
-    if (opt !== undefined && opt !== null && typeof opt !== "boolean" && !isPending?.(opt)) {
-      result.failures.push({
-        property: "replaceWhenDisabled",
-        reason: `replaceWhenDisabled must be true or false, got a ${typeof opt}. Omit it to replace a webhook Rekko disabled.`,
-      });
-    }
-    return result;
-  }
-
-  /** Every webhook of the key: one list per session, shared by every read; dropped after any change. */
-  list(): Promise<WebhookInfo[]> {
-    if (!this.listing) {
-      const pending = this.api().listWebhooks();
-      this.listing = pending;
-      pending.then(
-        (hooks) => {
-          for (const w of hooks) this.known.add(w.webhook_id);
-          this.listed = true;
-        },
-        () => {
-          if (this.listing === pending) this.listing = undefined;
-        },
-      );
-    }
-    return this.listing;
-  }
-
-  /** Notes that a resource of this session holds `id` (so nothing else adopts it). */
-  hold(id: string): void {
-    if (id) this.claimed.add(id);
-  }
-
-  /**
-   * The ids that existed before a create that starts now: every id a completed list of this
-   * session showed, and every id its resources hold. Lists once when nothing was listed yet (one
-   * `GET` per session that creates), so an unanswered create can tell its webhook from one
-   * being replaced with the same url and events.
-   */
-  private async existingIds(): Promise<ReadonlySet<string>> {
-    if (!this.listed) await this.list();
-    return new Set([...this.known, ...this.claimed]);
+    return checkWebhook(news, this.settings, isPending);
   }
 
   /**
@@ -213,116 +104,136 @@ export class WebhookSession {
     isPending?: (value: unknown) => boolean,
   ): DiffPlan {
     this.assertSameKey(id, olds.keyFingerprint, "update");
-    this.hold(id);
+    this.holdings.hold(id);
     const replaces = replacedFields(olds, news, isPending);
     // The adoption was done when the resource was created: its replacement registers a new webhook.
-    if (replaces.length > 0 && typeof news.adoptWebhookId === "string") this.readopting.add(news.adoptWebhookId);
-    const warnings: string[] = [];
-    if (olds.enabled === false) {
-      const failures = typeof olds.failureCount === "number" ? `${olds.failureCount}` : "too many";
-      const seen = `Rekko webhook ${id} is disabled: Rekko stopped delivering to it after ${failures} consecutive failed deliveries (seen by the last refresh), and the API cannot re-enable it.`;
-      warnings.push(
-        replaces.includes("enabled")
-          ? `${seen} This update replaces it with a new webhook, created before the old one is deleted, so deliveries resume; fix the receiver first. Set replaceWhenDisabled: false to keep it as it is.`
-          : `${seen} replaceWhenDisabled is false, so it stays disabled: remove that input (or replace the webhook) to get deliveries back.`,
-      );
-    }
-    return { replaces, warnings };
+    if (replaces.length > 0 && typeof news.adoptWebhookId === "string") this.holdings.readopting(news.adoptWebhookId);
+    const warning = disabledWarning(id, olds, replaces);
+    return { replaces, warnings: warning ? [warning] : [] };
   }
 
   /**
    * update: only ever a change of stored provider code (diff never plans another); keeps the
-   * webhook and its outputs. State from before fingerprints takes the configured key's, but
-   * only once that key's list shows the webhook (one shared list per session).
+   * webhook and its outputs, with the key fingerprint in its current form (no API call). State
+   * from before fingerprints takes the configured key's, but only once that key's list shows
+   * the webhook (the session's shared list).
    */
   async update(id: string, olds: Record<string, unknown>): Promise<Record<string, unknown>> {
     this.assertSameKey(id, olds.keyFingerprint, "update");
-    this.hold(id);
+    this.holdings.hold(id);
     const outs = { ...olds };
-    if (typeof outs.keyFingerprint !== "string" || outs.keyFingerprint === "") {
-      if ((await this.list()).some((w) => w.webhook_id === id)) outs.keyFingerprint = this.fingerprint();
+    if (typeof outs.keyFingerprint === "string" && outs.keyFingerprint !== "") {
+      outs.keyFingerprint = currentFingerprint(this.configuredKey(), id, outs.keyFingerprint);
+    } else if ((await this.list()).some((w) => w.webhook_id === id)) {
+      outs.keyFingerprint = this.fingerprint(id);
     }
     return outs;
   }
 
-  /** A change made by this session: the next read lists again. */
-  private changed(): void {
-    this.listing = undefined;
-  }
-
-  /** create: one POST, or adoption of an existing webhook through the list. */
+  /**
+   * create: one POST, or the adoption of an existing webhook by id through the shared list.
+   * The id it returns or adopts is recorded as held and as made by this deployment.
+   */
   async create(inputs: WebhookInputs): Promise<{ id: string; outs: WebhookOutputs }> {
-    const c = this.api();
-    if (inputs.adoptWebhookId && !this.readopting.delete(inputs.adoptWebhookId)) {
-      const id = inputs.adoptWebhookId;
-      this.refuseHeld(id);
-      const found = (await c.listWebhooks()).find((w) => w.webhook_id === id);
-      if (!found) {
-        throw new RekkoNotFoundError(
-          `adoptWebhookId ${id} is not among this key's webhooks (GET /v1/webhooks). Check the id, or remove adoptWebhookId to register a new webhook.`,
-        );
-      }
-      const diffs: string[] = [];
-      // Neither url is shown: a receiver url may hold a token or be a Pulumi secret.
-      if (found.url !== inputs.url) diffs.push("url: the declared url is not the registered one (GET /v1/webhooks lists it)");
-      if (!sameEventSet(found.events, inputs.events)) {
-        diffs.push(`events: declared [${inputs.events.join(", ")}], registered [${found.events.join(", ")}]`);
-      }
-      if (diffs.length > 0) {
-        throw new RekkoConflictError(
-          `Cannot adopt webhook ${id}: it differs from the declaration (${diffs.join("; ")}). Declare the registered values, then change them in a later update.`,
-        );
-      }
-      this.refuseHeld(id);
-      c.claim(id);
-      this.changed();
-      return { id, outs: outputs(found, inputs, this.key()) };
+    const info =
+      inputs.adoptWebhookId && !this.holdings.takeReadopting(inputs.adoptWebhookId)
+        ? await this.adopt(inputs.adoptWebhookId, inputs)
+        : await this.register(inputs);
+    this.holdings.made(info.webhook_id);
+    this.holdings.changed();
+    return { id: info.webhook_id, outs: outputs(info, inputs, this.fingerprint(info.webhook_id)) };
+  }
+
+  /** Adoption by id: found in the shared list (listed again once when missing from a reused one), held by no other resource. */
+  private async adopt(id: string, inputs: WebhookInputs): Promise<WebhookInfo> {
+    if (this.holdings.held.has(id)) throw alreadyHeldError(id);
+    let found = (await this.holdings.list()).find((w) => w.webhook_id === id);
+    found ??= (await this.holdings.list(true)).find((w) => w.webhook_id === id);
+    const problem = adoptionProblem(id, found, inputs);
+    if (problem || !found) throw problem;
+    // Checked again and recorded at once: another resource may have taken it while the list was read.
+    if (this.holdings.held.has(id)) throw alreadyHeldError(id);
+    this.holdings.made(id);
+    return found;
+  }
+
+  /** One POST; an unanswered one is reconciled by {@link reconcile}. */
+  private async register(inputs: WebhookInputs): Promise<WebhookInfo> {
+    const registration = { url: inputs.url, events: inputs.events, secret: inputs.secret ?? "" };
+    const pending = this.creates.begin(registration);
+    let ok = false;
+    try {
+      const info = await this.api().createWebhook(registration, { reconcile: (unknown) => this.reconcile(pending, unknown) });
+      // Held before its siblings stop waiting, so none of them takes it.
+      this.holdings.made(info.webhook_id);
+      ok = true;
+      return info;
+    } finally {
+      this.creates.done(pending, ok);
     }
-    const existing = await this.existingIds();
-    const info = await c.createWebhook({ url: inputs.url, events: inputs.events, secret: inputs.secret ?? "" }, { existing });
-    this.changed();
-    return { id: info.webhook_id, outs: outputs(info, inputs, this.key()) };
-  }
-
-  /** The configured key's fingerprint, once the client exists (so a key is set). */
-  private key(): string {
-    return this.fingerprint() ?? "";
-  }
-
-  /** Refuses a second adoption of a webhook a resource of this session already holds. */
-  private refuseHeld(id: string): void {
-    if (!this.claimed.has(id)) return;
-    throw new RekkoConflictError(
-      `adoptWebhookId ${id}: another resource of this deployment already holds this webhook (created, adopted or ` +
-        "refreshed it), and two resources holding one webhook delete it from under each other. Remove adoptWebhookId " +
-        "from this resource to register a new webhook, or remove the other resource first.",
-    );
   }
 
   /**
-   * read (refresh): the shared list; a webhook missing from it is gone (blank id). Returns the
-   * outputs with `enabled`/`failureCount` from the server, and the inputs for later diffs (the
-   * declared url, events and secret: the API has no update, so they cannot drift).
+   * Decides what an unanswered create did. It first waits for its siblings (same url and
+   * events) that are still being sent, so the ids they are answered with are held and not
+   * taken; then, one decision at a time, it reads a fresh list (shared from then on) and takes
+   * the one webhook no resource holds that was created while an attempt was under way
+   * (unknownCreate.ts). None: the POST is sent again. Several, or one while another create of
+   * this session with the same url and events but another secret is unanswered too: it fails
+   * naming them, with the recovery.
+   */
+  private async reconcile(pending: PendingCreate, unknown: UnknownCreate): Promise<WebhookInfo | undefined> {
+    this.creates.unknown(pending);
+    await this.creates.siblingsAnswered(pending);
+    const request = "POST /v1/webhooks";
+    return this.creates.exclusive(async () => {
+      const listed = await this.holdings.list(true);
+      const windows = createWindows(unknown.attempts, unknown.offset());
+      const candidates = unknownCreateCandidates(listed, unknown.registration, windows, this.holdings.held);
+      if (candidates.length > 1 || (candidates.length === 1 && this.creates.hasUnknownRival(pending))) {
+        throw ambiguousCreate(request, candidates, windows);
+      }
+      const found = candidates[0];
+      // Recorded inside the turn, so the next decision does not take it too.
+      if (found) this.holdings.made(found.webhook_id);
+      return found;
+    });
+  }
+
+  /**
+   * read (refresh): the shared list. Returns the outputs with `enabled`/`failureCount` from the
+   * server, and the inputs for later diffs (the declared url, events and secret: the API has no
+   * update, so they cannot drift). A webhook missing from the list is gone (blank id), unless a
+   * create of this deployment returned or adopted it: a list may lag behind a create, and the
+   * state must not lose a webhook that exists.
    */
   async read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
     const old = props as Partial<WebhookOutputs>;
     this.assertSameKey(id, old.keyFingerprint, "refresh");
-    this.hold(id);
-    const found = (await this.list()).find((w) => w.webhook_id === id);
+    this.holdings.hold(id);
+    const listed = (await this.list()).find((w) => w.webhook_id === id);
+    const found = listed ?? (this.holdings.wasMade(id) ? madeEarlier(id, old) : undefined);
     if (!found) return { id: "" };
     const inputs: WebhookInputs = {
       url: typeof old.url === "string" ? old.url : found.url,
       events: Array.isArray(old.events) ? old.events : found.events,
       ...(typeof old.secret === "string" && old.secret !== "" ? { secret: old.secret } : {}),
     };
-    // Found in this key's list: it is this key's, also for state from before fingerprints.
-    return { id, props: outputs(found, inputs, this.key()), inputs };
+    // Found in this key's list (or made by it): it is this key's, also for state from before fingerprints.
+    return { id, props: outputs(found, inputs, this.fingerprint(id)), inputs };
   }
 
-  /** delete: DELETE; already gone is success. Refused when the state names another key (`props`, the outputs). */
-  async delete(id: string, props: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * delete: DELETE; already gone is success. Refused when the state names another key (`props`,
+   * the outputs). A webhook that a create of this same deployment returned or adopted is not
+   * deleted: the resource replacing this one holds it (a replacement without a Diff took it
+   * again), so the outcome carries a warning for the face to print instead.
+   */
+  async delete(id: string, props: Record<string, unknown> = {}): Promise<DeleteOutcome> {
     this.assertSameKey(id, props.keyFingerprint, "delete");
-    await this.api().deleteWebhook(id);
-    this.changed();
+    if (this.holdings.wasMade(id)) return { deleted: false, warnings: [readoptedWarning(id)] };
+    const deleted = await this.api().deleteWebhook(id);
+    this.holdings.changed();
+    return { deleted, warnings: [] };
   }
 }

@@ -1,16 +1,11 @@
 /**
- * What the Node.js dynamic-provider protocol adds on top of the core rules: the preview
- * placeholder, the key of the stored provider code, and the `diff` answer built from them.
+ * What the Node.js dynamic-provider protocol adds on top of the core rules: the key of the
+ * stored provider code, and the `diff` answer built from it.
  */
 import { replacedFields } from "../core/diff";
+import { isUnknown } from "../pulumi/unknowns";
 
-/** The string the Pulumi engine sends to a dynamic provider for a value not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** True for the preview placeholder. */
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
+export { isUnknown, UNKNOWN } from "../pulumi/unknowns";
 
 /** The key under which the Node.js SDK stores the serialized provider. */
 export const PROVIDER_KEY = "__provider";

@@ -59,8 +59,9 @@ export class RekkoWebhook extends pulumi.dynamic.Resource {
   /** The signing secret (always a secret output; empty when none was given). */
   declare public readonly secret: pulumi.Output<string>;
   /**
-   * `sha256:` and 16 hex digits of the SHA-256 of the API key that registered the webhook (never
-   * the key). Refresh, update and delete refuse to run under a key with another fingerprint.
+   * `hmac:` and 16 hex digits of an HMAC-SHA256 of the webhook id keyed with the API key that
+   * registered the webhook (never the key), always a secret output: the state alone allows no
+   * offline check of a guessed key. Refresh, update and delete refuse to run under another key.
    */
   declare public readonly keyFingerprint: pulumi.Output<string>;
 
@@ -82,7 +83,7 @@ export class RekkoWebhook extends pulumi.dynamic.Resource {
       webhookProvider,
       name,
       props,
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret", "keyFingerprint"] }),
       "rekko",
       "RekkoWebhook",
     );

@@ -1,11 +1,18 @@
 /**
  * `rekko:index:WebhookWithSecret`, built by `construct` inside the provider process with the
- * Node.js SDK: the same three password slots as `RekkoWebhookWithSecret` (shared code), and a
- * native `rekko:index:Webhook` signed with the current one.
+ * Node.js SDK: the same three password slots as `RekkoWebhookWithSecret` (the shared floor's
+ * secret model), and a native `rekko:index:Webhook` signed with the current one.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { secretSlots } from "../dynamic/withSecret";
-import { WEBHOOK, WEBHOOK_WITH_SECRET } from "./provider";
+import { DYNAMIC_WEBHOOK, NATIVE_WEBHOOK as WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET } from "../core/types";
+import { secretSlots } from "../pulumi/secretSlots";
+
+/** A component's construct: builds it; answers its URN and outputs. */
+export type ConstructComponent = (
+  name: string,
+  inputs: pulumi.Inputs,
+  opts: pulumi.ComponentResourceOptions,
+) => { urn: pulumi.Output<string>; state: pulumi.Inputs };
 
 /** A `rekko:index:Webhook` registered from inside the provider (by the component). */
 class NativeWebhook extends pulumi.CustomResource {
@@ -19,7 +26,14 @@ class NativeWebhook extends pulumi.CustomResource {
     opts: pulumi.CustomResourceOptions,
   ) {
     const props = { ...args, webhookId: undefined, enabled: undefined, failureCount: undefined, createdAt: undefined };
-    super(WEBHOOK, name, props as pulumi.Inputs, { ...opts, additionalSecretOutputs: ["secret"] });
+    // The alias moves RekkoWebhookWithSecret's webhook over when a stack replaces that component
+    // with this one aliased to it (docs/MIGRATING.md): with its parent's alias, the engine finds
+    // the old child under the dynamic type.
+    super(WEBHOOK, name, props as pulumi.Inputs, {
+      ...opts,
+      additionalSecretOutputs: ["secret", "keyFingerprint"],
+      aliases: [{ type: DYNAMIC_WEBHOOK }],
+    });
   }
 }
 
@@ -61,15 +75,8 @@ class WebhookWithSecret extends pulumi.ComponentResource {
   }
 }
 
-/** construct: builds the component; answers its URN and outputs. */
-export function construct(
-  name: string,
-  type: string,
-  inputs: pulumi.Inputs,
-  opts: pulumi.ComponentResourceOptions,
-): { urn: pulumi.Output<string>; state: pulumi.Inputs } {
-  if (type !== WEBHOOK_WITH_SECRET)
-    throw new Error(`The rekko provider has no component ${type}; it has ${WEBHOOK_WITH_SECRET}.`);
+/** construct of `rekko:index:WebhookWithSecret`. */
+export const webhookWithSecret: ConstructComponent = (name, inputs, opts) => {
   const component = new WebhookWithSecret(name, inputs, opts);
   return { urn: component.urn, state: component.state };
-}
+};

@@ -1,9 +1,8 @@
 /**
  * What the Pulumi provider protocol adds on top of the core rules for the native provider:
- * the secret envelope (the provider accepts secrets, so secret values arrive wrapped) and the
- * preview placeholder, which the engine sends to every provider as the same string.
+ * the secret envelope (the provider accepts secrets, so secret values arrive wrapped). The
+ * preview placeholder is the shared floor's (`../pulumi/unknowns`).
  */
-export { isUnknown, UNKNOWN } from "../dynamic/protocol";
 
 /** The key marking a special value in the provider protocol, and the signature of a secret. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -35,9 +34,28 @@ export function revealProps(props: Props): Props {
   return reveal(props) as Props;
 }
 
-/** Wraps the named properties, when present, as secrets (the schema marks them secret). */
+/** True when the value is, or holds anywhere inside, a secret. */
+export function holdsSecret(value: unknown): boolean {
+  if (isSecretEnvelope(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(holdsSecret);
+  return false;
+}
+
+/**
+ * The properties that arrived secret, wholly or in part, from any of `sources`. The provider
+ * accepts secrets, so the engine does not carry an input's secretness over to the outputs: the
+ * provider wraps these again in whatever it answers.
+ */
+export function secretKeys(...sources: (Props | undefined)[]): string[] {
+  const keys = new Set<string>();
+  for (const props of sources) for (const [k, v] of Object.entries(props ?? {})) if (holdsSecret(v)) keys.add(k);
+  return [...keys];
+}
+
+/** Wraps the named properties, when present, as secrets (the schema marks them secret, or they arrived secret). */
 export function hide(props: Props, keys: readonly string[]): Props {
   const out = { ...props };
-  for (const k of keys) if (out[k] !== undefined) out[k] = secret(out[k]);
+  for (const k of keys) if (out[k] !== undefined) out[k] = secret(reveal(out[k]));
   return out;
 }

@@ -1,45 +1,44 @@
 /**
- * The native `rekko` provider's logic on plain values: one table from type tokens to what
- * they do, each a thin adapter over the core {@link WebhookSession} (same validation, replace
- * rules, client, errors and messages as the dynamic `RekkoWebhook`). The gRPC framing lives in
- * server.ts; the component in component.ts.
+ * The native `rekko` provider's logic on plain values: the provider configuration, and one
+ * table from each type token (core/types) to its implementation: the webhook resource
+ * (webhook.ts), the lookup function (getWebhooks.ts) and the component (component.ts, loaded
+ * only when a program declares one). The gRPC framing lives in server.ts.
  */
-import { RekkoConfigError } from "../core/errors";
-import { EVENT_TYPES, isEventType } from "../core/events";
-import { type WebhookOutputs, WebhookSession } from "../core/session";
+import { RekkoKeyMismatchError } from "../core/errors";
+import { WebhookSession } from "../core/session";
 import { missingKeyError, type RawSettings, resolveSettings } from "../core/settings";
-import {
-  NATIVE_GET_WEBHOOKS as GET_WEBHOOKS,
-  NATIVE_WEBHOOK as WEBHOOK,
-  NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET,
-} from "../core/types";
+import { NATIVE_GET_WEBHOOKS, NATIVE_WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET } from "../core/types";
 import type { CheckFailure } from "../core/validation";
-import { engineCheckFailures } from "../dynamic/checkFailures";
-import { hide, isUnknown, revealProps } from "./protocol";
+import { SETTINGS, settingsCheckFailure } from "../pulumi/checkFailures";
+import { isUnknown } from "../pulumi/unknowns";
+import type { ConstructComponent } from "./component";
+import { getWebhooks, type InvokeAnswer, type NativeFunction } from "./getWebhooks";
+import { hide, revealProps } from "./protocol";
+import { type DiffAnswer, type NativeResource, type ReadAnswer, webhook } from "./webhook";
+
+export type { DiffAnswer, ReadAnswer } from "./webhook";
 
 type Props = Record<string, unknown>;
 
-/** The type tokens of the webhook resource and the component, and the lookup's token (core/types). */
-export {
-  NATIVE_GET_WEBHOOKS as GET_WEBHOOKS,
-  NATIVE_WEBHOOK as WEBHOOK,
-  NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET,
-} from "../core/types";
+/** The resource types: token → implementation. */
+const RESOURCES: Readonly<Record<string, NativeResource>> = { [NATIVE_WEBHOOK]: webhook };
+/** The functions: token → implementation. */
+const FUNCTIONS: Readonly<Record<string, NativeFunction>> = { [NATIVE_GET_WEBHOOKS]: getWebhooks };
+/** The components: token → implementation, loaded on first use (it needs the Node.js SDK's runtime and the random provider's SDK). */
+const COMPONENTS: Readonly<Record<string, () => ConstructComponent>> = {
+  [NATIVE_WEBHOOK_WITH_SECRET]: () => (require("./component") as typeof import("./component")).webhookWithSecret,
+};
 
-/** Provider configuration keys, as in the schema's `config.variables`. */
-const CONFIG_KEYS = ["apiKey", "baseUrl", "maxRequestsPerMinute"] as const;
-/** Properties the schema marks secret. */
-const SECRET_INPUTS = ["secret"];
 const SECRET_CONFIG = ["apiKey"];
 
-/** What `diff` answers. */
-export interface DiffAnswer {
-  changes: boolean;
-  replaces: string[];
+/** A request the provider cannot serve as asked (an unknown type token, a bad schema version). */
+export class RekkoProtocolError extends Error {
+  override name = "RekkoProtocolError";
 }
 
-function unknownType(type: string): Error {
-  return new Error(`The rekko provider has no resource type ${type}; it has ${WEBHOOK} and ${WEBHOOK_WITH_SECRET}.`);
+/** An error naming what the provider has, for a token it does not. */
+function unknownToken(kind: string, token: string, table: object): RekkoProtocolError {
+  return new RekkoProtocolError(`The rekko provider has no ${kind} ${token}; it has ${Object.keys(table).join(", ")}.`);
 }
 
 /** The provider configuration as plain settings; unknown (preview) values count as unset. */
@@ -58,23 +57,44 @@ export function rawSettings(config: Props): RawSettings {
 }
 
 /**
- * The import rule. Rekko never returns a secret, so an imported webhook's state holds none
- * (no `secret` output at all, unlike a webhook registered without one, whose `secret` is "").
- * Declaring one afterwards would register a new webhook signed with it: refused, with the way
- * to do that on purpose. Never a silent rotation.
+ * Refuses a provider whose API key changed. The webhooks a provider in the state registered are
+ * its old key's: the new key can neither see nor delete them, so each of their diffs refuses;
+ * but a webhook new in the same deployment would be created under the new key meanwhile, and
+ * the stack would then hold webhooks of two keys, which neither key can run. DiffConfig is the
+ * one call that sees both keys and comes before every resource step of the provider.
+ *
+ * DiffConfig sees the provider's inputs only, not whether webhooks were registered with it, so
+ * any change of a known key is refused: a provider stays in the state only while resources use
+ * it (the engine drops an unused one). A key given by `REKKO_API_KEY` is not in the provider's
+ * inputs, so its change is not seen here; the key check of each webhook still refuses it.
  */
-function importedSecretProblem(olds: Props, news: Props, id: string): string | undefined {
-  if ("secret" in olds || news.secret === undefined || news.secret === null || news.secret === "") return undefined;
-  return `secret: webhook ${id} was imported, and Rekko never returns a webhook's secret, so the one declared cannot be compared with the registered one; applying it would register a new webhook signed with it. Remove secret to keep the imported webhook as it is, or run \`pulumi up --replace <urn of this webhook>\` to register a new one with the declared secret (created before the old one is deleted).`;
+function refuseKeySwitch(before: unknown, after: unknown, urn: string): void {
+  const known = (k: unknown): k is string => typeof k === "string" && k.trim() !== "" && !isUnknown(k);
+  if (!known(before) || !known(after) || before.trim() === after.trim()) return;
+  const provider = urn === "" ? "this provider" : `'${urn}'`;
+  throw new RekkoKeyMismatchError(
+    "The Rekko API key (rekko:apiKey) changed, and the webhooks of this stack were registered with the previous key. " +
+      "The new key can neither see nor delete them, and a webhook created under it beside them would leave a stack that " +
+      "neither key can run, so nothing was created, updated or deleted. Set the previous key back " +
+      "(`pulumi config set --secret rekko:apiKey <key>`) and run `pulumi up`. To move the stack to another account, " +
+      "first run `pulumi destroy` with the previous key, then switch keys and run `pulumi up`. If no webhook of the stack " +
+      `was registered with the previous key any more (removed with \`pulumi state delete\`), remove the provider the same way: \`pulumi state delete ${provider}\`.`,
+  );
 }
 
-/** The native provider: configuration, the webhook resource and the lookup. */
+/** The native provider: configuration, and the type tables over one session. */
 export class RekkoNativeProvider {
   private session = new WebhookSession();
+  /**
+   * Answers of the functions in this session, by token and arguments: a lookup lists once per
+   * run (each webhook call is billed), whatever the number of callers with the same arguments.
+   */
+  private invoked = new Map<string, Promise<InvokeAnswer>>();
 
   /** Configure: the provider's own arguments (stack config `rekko:*` or an explicit provider's inputs). */
   configure(config: Props): void {
     this.session = new WebhookSession(rawSettings(config));
+    this.invoked = new Map();
   }
 
   /** CheckConfig: the settings rules, with no network; the key is kept secret. */
@@ -85,104 +105,75 @@ export class RekkoNativeProvider {
       const s = resolveSettings(rawSettings(news));
       if (!s.apiKey && !isUnknown(plain.apiKey)) failures.push({ property: "apiKey", reason: missingKeyError().message });
     } catch (err) {
-      if (!(err instanceof RekkoConfigError)) throw err;
-      const named = CONFIG_KEYS.find((k) => err.message.startsWith(`rekko:${k}`)) ?? "baseUrl";
-      failures.push({ property: named, reason: err.message });
+      failures.push(settingsCheckFailure(err));
     }
     return { inputs: hide(plain, SECRET_CONFIG), failures };
   }
 
-  /** DiffConfig: a changed setting updates the provider in place; it never replaces webhooks. */
-  diffConfig(olds: Props, news: Props): DiffAnswer {
+  /**
+   * DiffConfig: a changed setting updates the provider in place; it never replaces webhooks.
+   * A changed API key is refused here, before any resource of the deployment is created,
+   * updated or deleted ({@link refuseKeySwitch}).
+   */
+  diffConfig(olds: Props, news: Props, urn = ""): DiffAnswer {
     const a = revealProps(olds);
     const b = revealProps(news);
-    const changes = CONFIG_KEYS.some((k) => isUnknown(b[k]) || JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    refuseKeySwitch(a.apiKey, b.apiKey, urn);
+    const changes = SETTINGS.some((k) => isUnknown(b[k]) || JSON.stringify(a[k]) !== JSON.stringify(b[k]));
     return { changes, replaces: [] };
   }
 
-  /**
-   * Check: the core validation, with no network; failures about url and secret go without a
-   * property name, as the dynamic resource's do, so the engine never prints those values.
-   */
+  /** The implementation of a resource type; throws naming the types there are. */
+  private resource(type: string): NativeResource {
+    const impl = RESOURCES[type];
+    if (!impl) throw unknownToken("resource type", type, { ...RESOURCES, ...COMPONENTS });
+    return impl;
+  }
+
+  /** The implementation of a component type (construct); throws naming the components there are. */
+  component(type: string): ConstructComponent {
+    const load = COMPONENTS[type];
+    if (!load) throw unknownToken("component", type, COMPONENTS);
+    return load();
+  }
+
   check(type: string, news: Props): { inputs: Props; failures: CheckFailure[] } {
-    if (type !== WEBHOOK) throw unknownType(type);
-    const { inputs, failures } = this.session.check(revealProps(news), isUnknown);
-    return { inputs: hide(inputs, SECRET_INPUTS), failures: engineCheckFailures(failures) };
+    return this.resource(type).check(this.session, news);
   }
 
-  /**
-   * Diff: the core session's diff (replace rules, create-before-delete, the key check, a
-   * disabled webhook), then the import rule above; warnings go to stderr, which the engine
-   * shows among the diagnostics, as the dynamic provider's do.
-   */
   diff(type: string, id: string, olds: Props, news: Props): DiffAnswer {
-    if (type !== WEBHOOK) throw unknownType(type);
-    const before = revealProps(olds);
-    const after = revealProps(news);
-    const plan = this.session.diff(id, before, after, isUnknown);
-    const problem = importedSecretProblem(before, after, id);
-    if (problem) throw new RekkoConfigError(problem);
-    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
-    return { changes: plan.replaces.length > 0, replaces: plan.replaces };
+    return this.resource(type).diff(this.session, id, olds, news);
   }
 
-  /** Create: one POST (after the session's one list, the core's guard for an unanswered create). */
-  async create(type: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    if (type !== WEBHOOK) throw unknownType(type);
-    const plain = revealProps(inputs);
-    const { id, outs } = await this.session.create({
-      url: plain.url as string,
-      events: plain.events as string[],
-      ...(typeof plain.secret === "string" && plain.secret !== "" ? { secret: plain.secret } : {}),
-      ...(typeof plain.replaceWhenDisabled === "boolean" ? { replaceWhenDisabled: plain.replaceWhenDisabled } : {}),
+  create(type: string, inputs: Props): Promise<{ id: string; outs: Props }> {
+    return this.resource(type).create(this.session, inputs);
+  }
+
+  read(type: string, id: string, props: Props, inputs?: Props): Promise<ReadAnswer> {
+    return this.resource(type).read(this.session, id, props, inputs);
+  }
+
+  update(type: string, id: string, olds: Props, news?: Props): Promise<Props> {
+    return this.resource(type).update(this.session, id, olds, news);
+  }
+
+  delete(type: string, id: string, props: Props): Promise<void> {
+    return this.resource(type).delete(this.session, id, props);
+  }
+
+  /** Invoke a function by token; the same arguments get the same answer for the rest of the session (a failure is not kept). */
+  invoke(token: string, args: Props): Promise<InvokeAnswer> {
+    const fn = FUNCTIONS[token];
+    if (!fn) throw unknownToken("function", token, FUNCTIONS);
+    // Keyed by the arguments as sent (secret envelopes included): a secret argument gets secret outputs.
+    const key = JSON.stringify([token, Object.entries(args).sort(([a], [b]) => a.localeCompare(b))]);
+    const known = this.invoked.get(key);
+    if (known) return known;
+    const answer = fn(this.session, args);
+    this.invoked.set(key, answer);
+    answer.catch(() => {
+      if (this.invoked.get(key) === answer) this.invoked.delete(key);
     });
-    return { id, outs: hide({ ...outs }, SECRET_INPUTS) };
-  }
-
-  /**
-   * Read (refresh and `pulumi import`): the shared list. Without prior state (import), the
-   * inputs come from the API, so the generated declaration matches it; no secret is known.
-   */
-  async read(type: string, id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
-    if (type !== WEBHOOK) throw unknownType(type);
-    const old = revealProps(props);
-    const found = await this.session.read(id, old);
-    if (!found.props || !found.inputs) return { id: "" };
-    const outs: Partial<WebhookOutputs> = { ...found.props };
-    if (!("secret" in old)) delete outs.secret;
-    return { id: found.id, props: hide(outs, SECRET_INPUTS), inputs: hide({ ...found.inputs }, SECRET_INPUTS) };
-  }
-
-  /** Update: no API call (every change replaces); keeps the outputs, as the core session does. */
-  async update(type: string, id: string, olds: Props): Promise<Props> {
-    if (type !== WEBHOOK) throw unknownType(type);
-    return hide(await this.session.update(id, revealProps(olds)), SECRET_INPUTS);
-  }
-
-  /** Delete: DELETE; already gone is success. */
-  async delete(type: string, id: string, props: Props): Promise<void> {
-    if (type !== WEBHOOK) throw unknownType(type);
-    await this.session.delete(id, revealProps(props));
-  }
-
-  /** Invoke `rekko:index:getWebhooks`: one list call, filtered by url and event. */
-  async invoke(token: string, args: Props): Promise<{ outputs?: Props; failures: CheckFailure[] }> {
-    if (token !== GET_WEBHOOKS) throw new Error(`The rekko provider has no function ${token}; it has ${GET_WEBHOOKS}.`);
-    const { url, event } = revealProps(args);
-    if (event !== undefined && event !== null && !isEventType(event)) {
-      const reason = `event is ${JSON.stringify(event)}, which is not a Rekko event type. Use one of: ${EVENT_TYPES.join(", ")}.`;
-      return { failures: [{ property: "event", reason }] };
-    }
-    const all = await this.session.api().listWebhooks();
-    const matching = all.filter((w) => (url == null || w.url === url) && (event == null || w.events.includes(event)));
-    const webhooks = matching.map((w) => ({
-      webhookId: w.webhook_id,
-      url: w.url,
-      events: w.events,
-      enabled: w.enabled,
-      failureCount: w.failure_count,
-      createdAt: w.created_at,
-    }));
-    return { outputs: { webhooks, ids: webhooks.map((w) => w.webhookId) }, failures: [] };
+    return answer;
   }
 }

@@ -6,35 +6,23 @@
  * UNIMPLEMENTED to CheckConfig and DiffConfig.
  */
 import type { ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
-import * as pulumi from "@pulumi/pulumi";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { CheckFailure } from "../core/validation";
 import { VERSION } from "../core/version";
-import { construct } from "./component";
-import { type DiffAnswer, RekkoNativeProvider } from "./provider";
+import { engineMessage } from "../pulumi/failures";
+import { runConstruct } from "./construct";
+import { type DiffAnswer, RekkoNativeProvider, RekkoProtocolError } from "./provider";
 import { schemaText } from "./schema";
-import {
-  emptyproto,
-  engineAddress,
-  grpc,
-  providerServer,
-  rpc,
-  runtimeConfig,
-  runtimeState,
-  settings,
-  settled,
-  structproto,
-} from "./sdk";
+import { emptyproto, engineAddress, grpc, runtimeState, settings, structproto } from "./sdk";
+import { grpcStatusOf } from "./status";
 
 type Props = Record<string, unknown>;
 
 const toJs = (s: Struct | undefined): Props => (s ? (s.toJavaScript() as Props) : {});
 const toStruct = (p: Props): Struct => structproto.Struct.fromJavaScript(p as never);
-/** A type token from a URN (`urn:pulumi:stack::project::[parent$]type::name`). */
-const typeOf = (urn: string): string => (urn.split("::")[2] ?? "").split("$").pop() ?? "";
 
 function failuresOf(failures: CheckFailure[]): provproto.CheckFailure[] {
   return failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
@@ -49,7 +37,10 @@ function diffResponse(answer: DiffAnswer): provproto.DiffResponse {
   return resp;
 }
 
-/** One unary handler: the answer, or the error's one-line message as the gRPC status. */
+/**
+ * One unary handler: the answer, or the error with the gRPC status that says what happened
+ * ({@link grpcStatusOf}) and its message shaped for the CLI ({@link engineMessage}).
+ */
 function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     Promise.resolve()
@@ -57,8 +48,8 @@ function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
       .then(
         (res) => callback(null, res),
         (err: unknown) => {
-          const message = err instanceof Error ? err.message : String(err);
-          callback({ code: grpc.status.UNKNOWN, details: message, name: "Error", message }, null);
+          const message = engineMessage(err);
+          callback({ code: grpcStatusOf(err), details: message, name: "Error", message }, null);
         },
       );
   };
@@ -69,7 +60,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
   return {
     getPluginInfo: unary(() => new plugproto.PluginInfo().setVersion(VERSION)),
     getSchema: unary((req: provproto.GetSchemaRequest) => {
-      if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
+      if (req.getVersion() !== 0) throw new RekkoProtocolError(`unsupported schema version ${req.getVersion()}`);
       return new provproto.GetSchemaResponse().setSchema(schemaText());
     }),
     cancel: unary(() => new emptyproto.Empty()),
@@ -78,7 +69,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failuresOf(failures));
     }),
     diffConfig: unary((req: provproto.DiffRequest) =>
-      diffResponse(provider.diffConfig(toJs(req.getOlds()), toJs(req.getNews()))),
+      diffResponse(provider.diffConfig(toJs(req.getOlds()), toJs(req.getNews()), req.getUrn())),
     ),
     configure: unary((req: provproto.ConfigureRequest) => {
       // The provider's arguments, or (older engines) the `rekko:*` variables.
@@ -92,18 +83,18 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(true).setAcceptoutputs(true);
     }),
     check: unary((req: provproto.CheckRequest) => {
-      const { inputs, failures } = provider.check(typeOf(req.getUrn()), toJs(req.getNews()));
+      const { inputs, failures } = provider.check(req.getType(), toJs(req.getNews()));
       return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failuresOf(failures));
     }),
     diff: unary((req: provproto.DiffRequest) =>
-      diffResponse(provider.diff(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
+      diffResponse(provider.diff(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
     ),
     create: unary(async (req: provproto.CreateRequest) => {
-      const { id, outs } = await provider.create(typeOf(req.getUrn()), toJs(req.getProperties()));
+      const { id, outs } = await provider.create(req.getType(), toJs(req.getProperties()));
       return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs));
     }),
     read: unary(async (req: provproto.ReadRequest) => {
-      const found = await provider.read(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()));
+      const found = await provider.read(req.getType(), req.getId(), toJs(req.getProperties()), toJs(req.getInputs()));
       const resp = new provproto.ReadResponse().setId(found.id);
       if (found.props) resp.setProperties(toStruct(found.props));
       if (found.inputs) resp.setInputs(toStruct(found.inputs));
@@ -111,11 +102,11 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
     }),
     update: unary(async (req: provproto.UpdateRequest) =>
       new provproto.UpdateResponse().setProperties(
-        toStruct(await provider.update(typeOf(req.getUrn()), req.getId(), toJs(req.getOlds()))),
+        toStruct(await provider.update(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
       ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {
-      await provider.delete(typeOf(req.getUrn()), req.getId(), toJs(req.getProperties()));
+      await provider.delete(req.getType(), req.getId(), toJs(req.getProperties()));
       return new emptyproto.Empty();
     }),
     invoke: unary(async (req: provproto.InvokeRequest) => {
@@ -124,55 +115,28 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       if (outputs) resp.setReturn(toStruct(outputs));
       return resp;
     }),
-    construct: unary((req: provproto.ConstructRequest) => runtimeState.withLocalStorage(() => runConstruct(req, engine))),
+    construct: unary((req: provproto.ConstructRequest) => {
+      const construct = provider.component(req.getType());
+      return runtimeState.withLocalStorage(() => runConstruct(construct, req, engine));
+    }),
   };
 }
 
-/** construct, as the SDK's server runs it: the runtime pointed at the engine, then the component. */
-async function runConstruct(req: provproto.ConstructRequest, engine: string | undefined): Promise<provproto.ConstructResponse> {
-  if (!engine) throw new Error("fatal: the engine address is missing from the plugin's arguments");
-  settings.resetOptions(
-    req.getProject(),
-    req.getStack(),
-    req.getParallel(),
-    engine,
-    req.getMonitorendpoint(),
-    req.getDryrun(),
-    req.getOrganization(),
-  );
-  await settings.awaitFeatureSupport();
-  runtimeConfig.setAllConfig(Object.fromEntries(req.getConfigMap().entries()), req.getConfigsecretkeysList());
-  const inputs = await providerServer.deserializeInputs(req.getInputs(), req.getInputdependenciesMap());
-  const providers: Record<string, pulumi.ProviderResource> = {};
-  for (const [pkg, ref] of req.getProvidersMap().entries()) providers[pkg] = new pulumi.DependencyProviderResource(ref);
-  const opts: pulumi.ComponentResourceOptions = {
-    providers,
-    dependsOn: req.getDependenciesList().map((urn) => new pulumi.DependencyResource(urn)),
-    protect: req.getProtect() ?? false,
-    aliases: req.getAliasesList().flatMap((a) => (a.hasUrn() ? [a.getUrn()] : [])),
-    ...(req.getParent() ? { parent: new pulumi.DependencyResource(req.getParent()) } : {}),
-  };
-  const result = construct(req.getName(), req.getType(), inputs, opts);
-  const resp = new provproto.ConstructResponse().setUrn(await settled(result.urn));
-  const [state, dependencies] = await rpc.serializeResourceProperties(
-    `construct(${req.getType()}, ${req.getName()})`,
-    result.state,
-  );
-  for (const [key, resources] of dependencies) {
-    const urns = await Promise.all([...resources].map((r) => settled(r.urn)));
-    resp.getStatedependenciesMap().set(key, new provproto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
-  }
-  resp.setState(toStruct(state));
-  await settings.waitForRPCs();
-  return resp;
+/** Serves `provider` on a free loopback port; answers the port and the server. */
+export async function listen(
+  provider: RekkoNativeProvider,
+  engine: string | undefined,
+): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
+  const server = new grpc.Server(settings.grpcChannelOptions);
+  server.addService(provrpc.ResourceProviderService, service(provider, engine) as never);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  return { port, server };
 }
 
 /** Serves the provider on a loopback port and prints the port, as the engine expects. */
 export async function serve(args: readonly string[]): Promise<void> {
-  const server = new grpc.Server(settings.grpcChannelOptions);
-  server.addService(provrpc.ResourceProviderService, service(new RekkoNativeProvider(), engineAddress(args)) as never);
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
-  });
+  const { port } = await listen(new RekkoNativeProvider(), engineAddress(args));
   process.stdout.write(`${port}\n`);
 }

@@ -4,20 +4,8 @@
  * (`index.ts`), which adds the Node face.
  * @packageDocumentation
  */
-export {
-  DEFAULT_MAX_BODY_BYTES,
-  type DeliveryInfo,
-  type DeliveryResult,
-  REASONS,
-  type RekkoEventHandlers,
-  type RekkoFailure,
-  type RekkoFailureReason,
-  type RekkoHandlerOptions,
-  type RekkoVerification,
-  type RekkoVerified,
-  type SecretsOption,
-  SIGNATURE_HEADER,
-} from "./core.js";
+export type { DeliveryResult } from "./answer.js";
+export { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 export {
   type AnalysisCompleteEvent,
   isKnownEvent,
@@ -27,5 +15,9 @@ export {
   type RekkoEventOf,
   type WhaleAlertEvent,
 } from "./events.js";
-export { SeenBodies } from "./memory.js";
-export { handleRekkoRequest, type VerifyOptions, verifyRekkoBody, verifyRekkoRequest } from "./web.js";
+export { SIGNATURE_HEADER } from "./header.js";
+export type { DeliveryInfo, ReceiverOptions, RekkoEventHandlers, RepeatPolicy } from "./options.js";
+export { REASONS, type RekkoFailure, type RekkoFailureReason } from "./reasons.js";
+export type { SecretsOption } from "./secrets.js";
+export type { RekkoVerification, RekkoVerified } from "./verify.js";
+export { createWebReceiver, type WebRawBody, type WebReceiver } from "./web.js";

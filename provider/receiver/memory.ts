@@ -1,15 +1,18 @@
-// Duplicate suppression for receivers. Rekko signs no timestamp, so a bounded, time-limited
-// memory of body hashes is also the replay window the handlers protect.
+// The repeat memory of a receiver. Rekko's deliveries carry no delivery id and no signed
+// timestamp (a `whale_alert` carries no time at all), so the bytes cannot tell a retry or a
+// replay from a new event with the same content: the memory only knows that the same body was
+// handled (answered 200) within its window, or is being handled now. What to do with such a
+// delivery is the receiver's option: flag it (the default) or suppress it.
 
-/** The outcome a duplicate shares with the delivery it repeats. */
+/** The outcome a suppressed repeat shares with the delivery it repeats. */
 export interface SharedOutcome {
   status: number;
 }
 
-/** A bounded, time-limited set of seen body hashes (insertion-ordered Map), plus the deliveries in flight. */
-export class SeenBodies {
+/** A bounded, time-limited memory of handled body hashes (an insertion-ordered Map), plus the deliveries in flight. */
+export class RepeatMemory {
   private readonly seen = new Map<string, number>();
-  private readonly inFlight = new Map<string, Promise<SharedOutcome>>();
+  private readonly inFlight = new Map<string, { count: number; outcome: Promise<SharedOutcome> }>();
   /**
    * @param size - most hashes remembered; the oldest is forgotten first. Default 10,000.
    * @param ttlMs - how long a hash is remembered, ms. Default 600,000 (10 minutes).
@@ -22,13 +25,13 @@ export class SeenBodies {
   ) {}
 
   /** True when `key` was recorded within the TTL. */
-  has(key: string): boolean {
+  private has(key: string): boolean {
     const at = this.seen.get(key);
     return at !== undefined && this.now() - at <= this.ttlMs;
   }
 
   /** Records `key` now, evicting expired and over-size entries. */
-  add(key: string): void {
+  private add(key: string): void {
     const t = this.now();
     for (const [k, at] of this.seen) {
       if (t - at <= this.ttlMs && this.seen.size <= this.size) break;
@@ -42,37 +45,32 @@ export class SeenBodies {
     }
   }
 
-  /** Records `key`; true when it was already seen within the TTL. */
-  checkAndAdd(key: string): boolean {
-    if (this.has(key)) return true;
-    this.add(key);
-    return false;
-  }
-
-  /** Forgets `key` (used when handling failed, so a retry is processed). */
-  forget(key: string): void {
-    this.seen.delete(key);
-  }
-
   /**
-   * Runs `work` for a body at most once at a time: a body seen within the TTL gets
-   * `duplicate()` without running anything; a body arriving while the same body is in
-   * `work` waits for it and gets its outcome (so when the first copy fails, the second
-   * fails too and Rekko retries, instead of the event being acknowledged and lost).
-   * A body is remembered only once `work` answered 200.
+   * Runs `work` for one delivery of body `key`; `repeat` tells it whether the same body was
+   * handled within the TTL or is being handled now. With `suppress`, such a delivery runs
+   * nothing: a body handled within the TTL gets `suppress()`, and a body arriving while the
+   * same body is in `work` waits for it and gets `suppress(its outcome)` (so when the first
+   * copy fails, the second fails too and is delivered again, instead of being acknowledged
+   * and lost). A body is remembered only once `work` answered 200.
    */
-  async once<R extends SharedOutcome>(key: string, work: () => Promise<R>, duplicate: (shared?: R) => R): Promise<R> {
-    if (this.has(key)) return duplicate();
-    const pending = this.inFlight.get(key) as Promise<R> | undefined;
-    if (pending) return duplicate(await pending);
-    const run = work();
-    this.inFlight.set(key, run);
+  async run<R extends SharedOutcome>(
+    key: string,
+    work: (repeat: boolean) => Promise<R>,
+    suppress?: (shared?: R) => R,
+  ): Promise<R> {
+    const pending = this.inFlight.get(key);
+    const repeat = pending !== undefined || this.has(key);
+    if (repeat && suppress) return suppress(pending && ((await pending.outcome) as R));
+    const outcome = work(repeat);
+    const entry = pending ?? { count: 0, outcome };
+    entry.count++;
+    this.inFlight.set(key, entry);
     try {
-      const outcome = await run;
-      if (outcome.status === 200) this.add(key);
-      return outcome;
+      const answered = await outcome;
+      if (answered.status === 200) this.add(key);
+      return answered;
     } finally {
-      this.inFlight.delete(key);
+      if (--entry.count === 0) this.inFlight.delete(key);
     }
   }
 }

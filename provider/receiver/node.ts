@@ -1,45 +1,15 @@
 // The Node face of the receiver: node:http requests (Express and any framework that hands
 // over the IncomingMessage), and bodies already read (Fastify, AWS Lambda).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  answerBody,
-  bytesSource,
-  checkOptions,
-  type DeliveryResult,
-  type DeliverySource,
-  failed,
-  handleSource,
-  memoryFor,
-  type RekkoHandlerOptions,
-  SIGNATURE_HEADER,
-} from "./core.js";
-import type { RekkoEvent } from "./events.js";
-import { SeenBodies } from "./memory.js";
+import { answerBody, type DeliveryResult, failed } from "./answer.js";
+import { receiverCore } from "./handle.js";
+import { SIGNATURE_HEADER } from "./header.js";
+import type { ReceiverOptions } from "./options.js";
 import { nodeCrypto, type RawBody } from "./signature.js";
-
-export { type DeliveryResult, type RekkoEvent, SeenBodies };
-
-/** Options of {@link createWebhookHandler} and {@link processDelivery}: handlers get the body as a Buffer. */
-export type ReceiverOptions = RekkoHandlerOptions<Buffer>;
+import { bytesSource, type DeliverySource } from "./source.js";
+import type { RekkoVerification } from "./verify.js";
 
 const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-/**
- * Verifies and handles one delivery given its raw body and signature header: the status and
- * reason of each refusal are those of `REASONS` (401 bad or missing signature, 413 over
- * `maxBodyBytes`, 400 not a JSON event, 500 a parsed object instead of the raw body, no
- * secret, or a handler that threw); 200 otherwise (duplicates and unhandled types
- * included). With `seen`, duplicates are suppressed, and a copy arriving while the first is
- * handled gets the first's answer. Never throws.
- */
-export function processDelivery(
-  rawBody: RawBody,
-  signature: string | string[] | undefined,
-  options: ReceiverOptions,
-  seen?: SeenBodies,
-): Promise<DeliveryResult> {
-  return handleSource(bytesSource(rawBody, signature, toBuffer), options, seen, nodeCrypto);
-}
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-large" | "error"> {
   return new Promise((resolve) => {
@@ -66,7 +36,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-larg
   });
 }
 
-/** A node:http request as the core sees it; `unread` tells whether the body was left unread (so the answer closes the connection). */
+/** A node:http request as the pipeline sees it; `unread` tells whether the body was left unread (so the answer closes the connection). */
 function requestSource(req: IncomingMessage): DeliverySource<Buffer> & { unread: boolean } {
   const declared = req.headers["content-length"];
   const source = {
@@ -98,29 +68,72 @@ function answer(res: ServerResponse, result: DeliveryResult, close: boolean): vo
   res.end(body);
 }
 
-/**
- * A `node:http` request handler for Rekko deliveries (also an Express route handler, with no
- * body parser before it): checks the signature header before reading, reads the raw body up
- * to `maxBodyBytes`, verifies it against the accepted secrets, parses the event, suppresses
- * duplicates and calls the `on` handler of its type or `onEvent`. Answers 405 to anything but
- * POST. A refusal before the body is fully read (413, 401 on a missing or malformed header)
- * stops reading and closes the connection. Never throws; answers JSON
- * `{"status": message, "reason"}`.
- * @example
- * createServer(createWebhookHandler({ secrets, on: { whale_alert: (e) => console.log(e.market_id, e.flow) } })).listen(8080);
- */
-export function createWebhookHandler(options: ReceiverOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  checkOptions(options, "createWebhookHandler");
-  const memory = memoryFor(options);
-  return (req, res) => {
-    // A request that fails after we stopped listening must not crash the process.
-    req.on("error", () => undefined);
-    if (req.method !== "POST") {
-      req.pause();
-      answer(res, failed("method-not-allowed"), true);
-      return;
-    }
-    const source = requestSource(req);
-    handleSource(source, options, memory, nodeCrypto).then((result) => answer(res, result, source.unread));
+/** A receiver on the Node face: the same verbs as the web face's, over node:http and Buffers. */
+export interface NodeReceiver {
+  /**
+   * A `node:http` request handler (also an Express route handler, with no body parser before
+   * it): checks the signature header before reading, reads the raw body up to `maxBodyBytes`,
+   * verifies it against the accepted secrets, parses the event, flags or suppresses a repeat
+   * and calls the `on` handler of its type or `onEvent`. Answers 405 to anything but POST. A
+   * refusal before the body is fully read (413, 401 on a missing or malformed header) stops
+   * reading and closes the connection. Never throws; answers JSON `{"status": message, "reason"}`.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Handles a body already read (Fastify, AWS Lambda) with its signature header: the status
+   * and reason of each refusal are those of `REASONS` (401 bad or missing signature, 413 over
+   * `maxBodyBytes`, 400 not a JSON event, 500 a parsed object instead of the raw body, no
+   * secret, or a handler that threw); 200 otherwise (repeats and unhandled types included).
+   * Never throws.
+   */
+  handleBody(rawBody: RawBody, signature: string | string[] | undefined): Promise<DeliveryResult>;
+  /**
+   * Verifies a `node:http` request without calling a handler: the checks of
+   * {@link NodeReceiver.handle}, for a route that answers itself. A refusal before the body is
+   * read leaves it unread: answer it with `connection: close`. Never throws.
+   */
+  verify(req: IncomingMessage): Promise<RekkoVerification<Buffer>>;
+  /** Verifies a body already read with its signature header; a parsed object is refused as `parsed-body`. Never throws. */
+  verifyBody(rawBody: RawBody, signature: string | string[] | undefined): Promise<RekkoVerification<Buffer>>;
+}
+
+function nodeReceiver(options: ReceiverOptions<Buffer>, fn: string): NodeReceiver {
+  const core = receiverCore(options, nodeCrypto, fn);
+  const body = (rawBody: RawBody, signature: string | string[] | undefined) => bytesSource(rawBody, signature, toBuffer);
+  return {
+    handle(req, res) {
+      // A request that fails after we stopped listening must not crash the process.
+      req.on("error", () => undefined);
+      if (req.method !== "POST") {
+        req.pause();
+        answer(res, failed("method-not-allowed"), true);
+        return;
+      }
+      const source = requestSource(req);
+      core.handle(source).then((result) => answer(res, result, source.unread));
+    },
+    handleBody: (rawBody, signature) => core.handle(body(rawBody, signature)),
+    verify: (req) => core.verify(requestSource(req)),
+    verifyBody: (rawBody, signature) => core.verify(body(rawBody, signature)),
   };
+}
+
+/**
+ * Makes a receiver for Node (`node:http`, `node:crypto`): it holds its options and repeat
+ * memory, so make it once and use it for every request. Throws a TypeError for options with
+ * no handler or no secret.
+ * @example
+ * const rekko = createNodeReceiver({ secrets, on: { whale_alert: (e) => console.log(e.market_id, e.flow) } });
+ * createServer(rekko.handle).listen(8080);
+ */
+export function createNodeReceiver(options: ReceiverOptions<Buffer>): NodeReceiver {
+  return nodeReceiver(options, "createNodeReceiver");
+}
+
+/**
+ * A `node:http` request handler for Rekko deliveries: `createNodeReceiver(options).handle`.
+ * @deprecated Use {@link createNodeReceiver} and its `handle`.
+ */
+export function createWebhookHandler(options: ReceiverOptions<Buffer>): (req: IncomingMessage, res: ServerResponse) => void {
+  return nodeReceiver(options, "createWebhookHandler").handle;
 }

@@ -1,6 +1,9 @@
 // The Node face of signing and verification: node:crypto, synchronous.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { bodyBytes, parseSignatureHeader, type ReceiverCrypto, SIGNATURE_HEADER, secretList } from "./core.js";
+import { bodyBytes } from "./body.js";
+import { parseSignatureHeader, SIGNATURE_HEADER } from "./header.js";
+import { secretList } from "./secrets.js";
+import type { ReceiverCrypto } from "./verify.js";
 
 export { SIGNATURE_HEADER };
 
@@ -25,7 +28,7 @@ function hmacMatches(body: Uint8Array, signature: Uint8Array, secrets: readonly 
   return ok;
 }
 
-/** node:crypto for the receiver core (synchronous). */
+/** node:crypto for the receiver pipeline (synchronous). */
 export const nodeCrypto: ReceiverCrypto = {
   matches: hmacMatches,
   sha256Hex: (body) => createHash("sha256").update(body).digest("hex"),
@@ -46,8 +49,8 @@ export function signPayload(rawBody: RawBody, secret: string): string {
  * the HMAC-SHA256 of the exact bytes with one of the secrets. Constant-time comparison after
  * a length check. Never throws on a missing or malformed header (several values, a
  * `sha256=` prefix, wrong length, non-hex: false); throws a TypeError when given a parsed
- * object instead of the raw body, or no secret at all. For the reason of a refusal, use
- * `processDelivery` or the web face's `verifyRekkoBody`.
+ * object instead of the raw body, or no secret at all. For the reason of a refusal, use a
+ * receiver's `verifyBody`.
  */
 export function verifySignature(
   rawBody: RawBody,

@@ -86,8 +86,8 @@ export const localReceiverProvider: pulumi.dynamic.ResourceProvider = {
 
 /**
  * A receiving service for local development and tests: a background process on 127.0.0.1
- * that verifies deliveries against the accepted secrets (`createWebhookHandler`) and logs
- * each one to `logFile` (JSON lines: `verified`, `type`, `market_id`). It stands in for the
+ * that verifies deliveries against the accepted secrets (`createNodeReceiver`) and logs
+ * each one to `logFile` (JSON lines: `verified`, `type`, `market_id`, `repeat`). It stands in for the
  * infrastructure a real stack declares (a function URL, a container service…). A change of
  * `acceptedSecrets` updates the running receiver in place; destroy stops it (and signals no
  * process that is no longer this receiver).

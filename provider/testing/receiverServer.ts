@@ -1,11 +1,11 @@
 // The process behind LocalReceiver: a node:http server on 127.0.0.1 that verifies Rekko
-// deliveries with createWebhookHandler. Accepted secrets are re-read from a file on every
+// deliveries with a Node receiver (createNodeReceiver). Accepted secrets are re-read from a file on every
 // request, so a rotation (which rewrites the file) applies at once. Every delivery is
 // appended to a JSON-lines log. Usage: node receiverServer.js SECRETS_FILE LOG_FILE PORT_FILE
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createWebhookHandler } from "../receiver/node";
+import { createNodeReceiver } from "../receiver/node";
 
 const [secretsFile, logFile, portFile] = process.argv.slice(2);
 if (!secretsFile || !logFile || !portFile) {
@@ -15,17 +15,17 @@ if (!secretsFile || !logFile || !portFile) {
 const log = (entry: Record<string, unknown>) =>
   appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 
-const handler = createWebhookHandler({
+const rekko = createNodeReceiver({
   secrets: () => JSON.parse(readFileSync(secretsFile, "utf8")) as string[],
   onEvent: (event, delivery) =>
-    log({ verified: true, type: event.type, market_id: event.market_id, sha256: delivery.bodySha256 }),
+    log({ verified: true, type: event.type, market_id: event.market_id, sha256: delivery.bodySha256, repeat: delivery.repeat }),
 });
 
 const server = createServer((req, res) => {
   res.on("finish", () => {
     if (res.statusCode !== 200) log({ verified: false, status: res.statusCode });
   });
-  handler(req, res);
+  rekko.handle(req, res);
 });
 server.listen(0, "127.0.0.1", () => writeFileSync(portFile, String((server.address() as AddressInfo).port)));
 const stop = () => server.close(() => process.exit(0));

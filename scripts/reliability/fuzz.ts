@@ -1,6 +1,6 @@
 /**
  * Suite 4, bad input: property-based runs (fast-check) against `check` (validation.ts
- * `checkInputs` and the runtime's `check`), the receiver helper (`processDelivery`, and
+ * `checkInputs` and the runtime's `check`), the receiver (a Node receiver's `handleBody`, and
  * `createWebhookHandler` over HTTP) and the emulator's endpoints over real HTTP. Each property
  * requires: no throw, no rejection, no unhandled rejection, and every refusal either a check
  * failure that names the field or a 4xx answer whose body names it.
@@ -14,7 +14,7 @@ import { hostKind } from "../../provider/core/hosts";
 import { checkInputs } from "../../provider/core/validation";
 import { isUnknown, UNKNOWN } from "../../provider/dynamic/protocol";
 import * as rt from "../../provider/dynamic/runtime";
-import { createWebhookHandler, processDelivery, SeenBodies } from "../../provider/receiver/node";
+import { createNodeReceiver, createWebhookHandler } from "../../provider/receiver/node";
 import { RekkoEmulator } from "../../provider/testing";
 
 /** The figures of one property run. */
@@ -435,7 +435,7 @@ function sign(body: Buffer, secret: string): string {
   return createHmac("sha256", secret).update(body).digest("hex");
 }
 
-/** `processDelivery` with arbitrary bodies, signature headers, secrets and handlers. */
+/** A Node receiver's `handleBody` with arbitrary bodies, signature headers, secrets, handlers and repeat policies. */
 export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzReport> {
   const started = Date.now();
   const tracker = track();
@@ -461,10 +461,22 @@ export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzRepo
       secrets: fc.constant(secrets),
       signature: sigArb(body, secrets),
       handler: fc.constantFrom("ok", "async-ok", "throws", "rejects"),
-      dedupe: fc.boolean(),
+      repeats: fc.constantFrom("flag" as const, "suppress" as const, "off" as const),
     }),
   );
-  const seen = new SeenBodies(1000, 60_000);
+  // One receiver per repeat policy, each with its own memory across cases; the case sets the secrets and the handler.
+  let now: { secrets: string[]; onEvent: () => unknown } = { secrets: [], onEvent: () => undefined };
+  const receivers = Object.fromEntries(
+    (["flag", "suppress", "off"] as const).map((repeats) => [
+      repeats,
+      createNodeReceiver({
+        secrets: () => now.secrets,
+        onEvent: () => now.onEvent(),
+        repeats,
+        repeatWindow: { size: 1000, ttlMs: 60_000 },
+      }),
+    ]),
+  );
   const result = await fc.check(
     fc.asyncProperty(caseArb, async (c) => {
       let called = 0;
@@ -474,7 +486,9 @@ export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzRepo
         if (c.handler === "rejects") return Promise.reject(new Error("handler rejected"));
         return c.handler === "async-ok" ? Promise.resolve() : undefined;
       };
-      const r = await processDelivery(c.body, c.signature as never, { secrets: c.secrets, onEvent }, c.dedupe ? seen : undefined);
+      now = { secrets: c.secrets, onEvent };
+      const r = await (receivers[c.repeats]?.handleBody(c.body, c.signature as never) ?? Promise.reject(new Error(c.repeats)));
+      const suppressed = r.repeat === true && c.repeats === "suppress";
       // One value only (a list of one counts as that value); hex of either case; no sha256= prefix (issue 14).
       const header = Array.isArray(c.signature) ? (c.signature.length === 1 ? c.signature[0] : undefined) : c.signature;
       const hex = typeof header === "string" ? header.trim().toLowerCase() : "";
@@ -483,18 +497,18 @@ export async function fuzzReceiver(runs: number, seed: number): Promise<FuzzRepo
       if (![200, 400, 401, 500].includes(r.status)) wrong.push(`status ${r.status}`);
       if (typeof r.message !== "string" || r.message === "") wrong.push("no message");
       if (valid !== (r.status !== 401)) wrong.push(`signature valid=${valid} but status ${r.status}`);
-      if (r.status === 200 && !r.duplicate && called !== 1) wrong.push(`onEvent called ${called} times`);
+      if (r.status === 200 && !suppressed && called !== 1) wrong.push(`onEvent called ${called} times`);
       if (r.status !== 200 && r.status !== 500 && called !== 0) wrong.push("onEvent called for a refused delivery");
       if (r.status === 500 && !(c.handler === "throws" || c.handler === "rejects")) wrong.push("500 without a failing handler");
-      if (r.status === 200 && !r.duplicate && (c.handler === "throws" || c.handler === "rejects"))
+      if (r.status === 200 && !suppressed && (c.handler === "throws" || c.handler === "rejects"))
         wrong.push("200 with a failing handler");
       if (({} as Record<string, unknown>).polluted !== undefined) wrong.push("Object.prototype polluted");
-      bump(outcomes, `${r.status}${r.duplicate ? " duplicate" : ""}`);
+      bump(outcomes, `${r.status}${suppressed ? " suppressed" : r.repeat ? " repeat" : ""}`);
       if (wrong.length) throw new Error(wrong.join("; "));
     }),
     { numRuns: runs, seed },
   );
-  return finish("receiver: processDelivery", "processDelivery", result, { runs, seed, outcomes, tracker, started });
+  return finish("receiver: handleBody", "handleBody", result, { runs, seed, outcomes, tracker, started });
 }
 
 /** A raw HTTP request (no URL normalisation); resolves with status, headers and body, or the client error. */

@@ -5,7 +5,8 @@
  *
  *   npm run reliability                                  # every suite, full size
  *   npm run reliability -- --suite faults --suite fuzz   # some of them
- *   npm run reliability -- --update-doc                  # also rewrite the figures of docs/RELIABILITY.md
+ *   npm run reliability -- --suite faults --record       # also record the suite's lines (docs/figures/reliability-faults.json)
+ *                                                        # and rewrite its block in docs/RELIABILITY.md
  *
  * Sizes: --hooks (suite 1, default 30), --rate-hooks (suite 2, 100), --rate (suite 2's emulator
  * limit a minute, 120), --rate-client (suite 2's second run: the provider's own limit raised to
@@ -18,24 +19,23 @@
  * The model-based test (scripts/reliability/model.ts): --steps (default 500), --seed (the first
  * sequence's; sequence k runs on seed + k), --faces (dynamic,native), --max-commands (per
  * sequence, 8), --skip-known (leave out the actions that fail today), --shrink-minutes (the time a
- * failing sequence may spend shrinking, 20). It ends with the line
+ * failing sequence may spend shrinking, 20), --modes (the emulator modes the sequences take in
+ * turn: plain, normalize (urls normalised), lag (lists 1.5 s behind writes), both; default all four). It ends with the line
  * `model: N steps, K sequences, V invariant violations (seed S)`, each violation shrunk:
  *
  *   npm run reliability -- --suite model --steps 500 --seed 42
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { record } from "../figures/record";
+import type { ReliabilityData } from "../figures/registry";
 import type { FaceName } from "../rig/faces";
 import { fuzzAll, fuzzLine } from "./fuzz";
-import { runModel } from "./model";
+import { MODES, runModel } from "./model";
 import { debugLeakSuite, faultsSuite, interruptSuite, rateLimitSuite, type SuiteReport, upgradeSuite } from "./suites";
 
 const SUITES = ["faults", "rate", "interrupt", "fuzz", "debug", "upgrade", "model"] as const;
 type Suite = (typeof SUITES)[number];
-const ROOT = join(__dirname, "..", "..");
-const DOC = join(ROOT, "docs", "RELIABILITY.md");
-const marker = (suite: string, end: boolean) => `<!-- reliability:${suite}:${end ? "end" : "start"} -->`;
 
 function option(values: Record<string, unknown>, name: string, fallback: number): number {
   const env = process.env[`RELIABILITY_${name.toUpperCase().replace(/-/g, "_")}`];
@@ -66,7 +66,8 @@ async function main(): Promise<number> {
       "max-commands": { type: "string" },
       "skip-known": { type: "boolean", default: false },
       "shrink-minutes": { type: "string" },
-      "update-doc": { type: "boolean", default: false },
+      modes: { type: "string" },
+      record: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -87,6 +88,15 @@ async function main(): Promise<number> {
   const command = `npm run reliability -- ${process.argv.slice(2).join(" ")}`.trim();
   const lines: string[] = [];
   const bySuite = new Map<Suite, string[]>();
+  /** What `--record` keeps of each suite: its problems and each run's figures. */
+  const recorded = new Map<Suite, Pick<ReliabilityData, "problems" | "runs">>();
+  const keep = (problem?: string, run?: Record<string, unknown>) => {
+    if (!current) return;
+    const r = recorded.get(current) ?? { problems: [], runs: [] };
+    if (problem) r.problems.push(problem);
+    if (run) r.runs.push(run);
+    recorded.set(current, r);
+  };
   let current: Suite | undefined;
   const problems: string[] = [];
   const started = Date.now();
@@ -97,8 +107,10 @@ async function main(): Promise<number> {
   };
   const take = (r: SuiteReport) => {
     for (const l of r.lines) print(l);
+    keep(undefined, r.data);
     for (const p of r.problems) {
       problems.push(`${r.suite}: ${p}`);
+      keep(p);
       console.log(`    PROBLEM ${p}`);
     }
   };
@@ -129,9 +141,13 @@ async function main(): Promise<number> {
           const pending = String((r.data.interrupt as { pendingWithId?: string } | undefined)?.pendingWithId ?? "");
           duplicates += recovery?.duplicates ?? 0;
           if (/carried its id|given the id/.test(pending)) fixedPath++;
+          keep(undefined, r.data);
           if (r.problems.length) {
             failed++;
-            for (const p of r.problems) problems.push(`interrupt SIGKILL run ${i + 1}: ${p}`);
+            for (const p of r.problems) {
+              problems.push(`interrupt SIGKILL run ${i + 1}: ${p}`);
+              keep(`SIGKILL run ${i + 1}: ${p}`);
+            }
           }
           console.error(`    SIGKILL run ${i + 1}/${runs}: duplicates=${recovery?.duplicates ?? "?"} ${pending}`);
         }
@@ -139,7 +155,10 @@ async function main(): Promise<number> {
           `[reliability] suite 3 SIGKILL ×${runs} (${hooks} webhooks, a create held open at the kill): duplicates=${duplicates} ` +
             `pending create with its id=${fixedPath}/${runs} failed runs=${failed} ${duplicates === 0 && failed === 0 ? "PASS" : "FAIL"}`,
         );
-        if (duplicates) problems.push(`interrupt: ${duplicates} duplicate webhooks over ${runs} SIGKILL runs`);
+        if (duplicates) {
+          problems.push(`interrupt: ${duplicates} duplicate webhooks over ${runs} SIGKILL runs`);
+          keep(`${duplicates} duplicate webhooks over ${runs} SIGKILL runs`);
+        }
       }
       if (suite === "fuzz") {
         const t = Date.now();
@@ -156,6 +175,7 @@ async function main(): Promise<number> {
           print(fuzzLine(r));
           for (const p of r.problems) {
             problems.push(`fuzz: ${p}`);
+            keep(p);
             console.log(`    PROBLEM ${p}`);
           }
           if (r.unhandledRejections) problems.push(`fuzz: ${r.name}: ${r.unhandledRejections} unhandled rejections`);
@@ -170,13 +190,20 @@ async function main(): Promise<number> {
           maxCommands: option(values, "max-commands", 8),
           skipKnown: values["skip-known"] ?? false,
           shrinkMs: option(values, "shrink-minutes", 20) * 60_000,
+          modes: (values.modes ?? "plain,normalize,lag,both").split(",").map((name) => {
+            const mode = MODES[name];
+            if (!mode) throw new Error(`--modes takes ${Object.keys(MODES).join(", ")}, got ${name}`);
+            return mode;
+          }),
           log: (l) => console.log(l),
         });
         for (const v of report.violations) {
           problems.push(`model: ${v.face} seed ${v.seed}: ${v.error}`);
-          print(`    violation on ${v.face}, seed ${v.seed}: ${v.sequence}`);
+          keep(`${v.face} seed ${v.seed}: ${v.error}`);
+          print(`    violation on ${v.face}, seed ${v.seed}, emulator ${v.mode}: ${v.sequence}`);
           print(`      ${v.error}`);
         }
+        keep(undefined, { steps: report.steps, sequences: report.sequences, violations: report.violations });
         print(report.line);
       }
       if (suite === "debug") take(await debugLeakSuite({ hooks: option(values, "debug-hooks", 3), verbose: true }));
@@ -184,33 +211,19 @@ async function main(): Promise<number> {
     } catch (err) {
       const message = `${suite}: the suite itself failed: ${(err as Error).stack ?? err}`;
       problems.push(message);
+      keep(message);
       print(`[reliability] ${message.split("\n")[0]}`);
     }
   }
   current = undefined;
   const total = `[reliability] ${chosen.length} suite(s) in ${((Date.now() - started) / 60_000).toFixed(1)} min: ${problems.length ? `${problems.length} problem(s)` : "all passed"}`;
   print(total);
-  if (values["update-doc"]) {
-    // Each suite has its own block in docs/RELIABILITY.md, so a partial run updates only its suites.
-    let doc = readFileSync(DOC, "utf8");
-    const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+  if (values.record) {
+    // Each suite has its own results file and block, so a partial run records only its suites.
     for (const [suite, suiteLines] of bySuite) {
-      const a = doc.indexOf(marker(suite, false));
-      const b = doc.indexOf(marker(suite, true));
-      if (a < 0 || b < a) throw new Error(`${DOC} has no ${marker(suite, false)} … ${marker(suite, true)} block`);
-      const block = [
-        marker(suite, false),
-        `\`${command}\`, ${when} UTC:`,
-        "",
-        "```text",
-        ...suiteLines,
-        "```",
-        marker(suite, true),
-      ];
-      doc = `${doc.slice(0, a)}${block.join("\n")}${doc.slice(b + marker(suite, true).length)}`;
+      const r = recorded.get(suite) ?? { problems: [], runs: [] };
+      record<ReliabilityData>(`reliability-${suite}`, command, { suite, lines: suiteLines, ...r });
     }
-    writeFileSync(DOC, doc);
-    console.error(`updated ${DOC}`);
   }
   return problems.length ? 1 : 0;
 }

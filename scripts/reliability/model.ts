@@ -57,13 +57,7 @@ export type ActionName = (typeof ACTIONS)[number];
  * hold. The reduced run in `npm test` leaves them out; `npm run reliability -- --suite model`
  * runs them unless `--skip-known` is given.
  */
-export const KNOWN_FAILURES: Partial<Record<ActionName, Partial<Record<FaceName, string>>>> = {
-  orphansDelete: { native: "18.1" },
-  sigint: { native: "18.1" },
-  sigkill: { native: "18.1" },
-  renameAlias: { native: "18.5" },
-  keySwitch: { native: "18.9" },
-};
+export const KNOWN_FAILURES: Partial<Record<ActionName, Partial<Record<FaceName, string>>>> = {};
 
 /**
  * Known failures of an action on some targets only: with `skipKnown`, the action is still
@@ -71,8 +65,8 @@ export const KNOWN_FAILURES: Partial<Record<ActionName, Partial<Record<FaceName,
  * an adopted webhook (the engine calls no Diff).
  */
 export const KNOWN_TARGETS: Record<string, string> = {
-  "upReplace of an adopted webhook": "18.3",
-  "rename (no alias) of an adopted webhook": "18.3",
+  "upReplace of a webhook adopted with the import option (native)": "18.3",
+  "rename (no alias) of a webhook adopted with the import option (native)": "18.3",
 };
 
 /** The actions to run on `face`: `only` (default all), less the known failures when `skipKnown`. */
@@ -184,9 +178,9 @@ function picked(m: Readonly<Model>, i: number): Hook | undefined {
   return m.hooks.length ? m.hooks[i % m.hooks.length] : undefined;
 }
 
-/** The hooks a replacement without Diff may target: all, or with `skipKnown` none adopted (18.3). */
+/** The hooks a replacement without Diff may target: all, or with `skipKnown` none adopted on the native face (18.3). */
 function targets(m: Readonly<Model>): Hook[] {
-  return m.hooks.filter((h) => !(m.skipKnown && h.adopt));
+  return m.hooks.filter((h) => !(m.skipKnown && m.face === "native" && h.adopt));
 }
 
 function pickFrom(hooks: Hook[], i: number): Hook {
@@ -199,6 +193,16 @@ function pickFrom(hooks: Hook[], i: number): Hook {
  */
 function editable(m: Readonly<Model>): Hook[] {
   return m.hooks.filter((h) => !(h.adopt && m.outside.has(h.adopt)));
+}
+
+/**
+ * The url of receiver path `p<n>`, spelled two ways in turn: as the receiver gives it, and with
+ * an upper-case scheme, which an API normalising urls (the emulator's `normalizeUrls`) stores
+ * as `http://…`. Both reach the same receiver.
+ */
+function urlOf(r: Real, n: number): string {
+  const url = r.stage.url(`p${n}`);
+  return n % 2 ? url : url.replace(/^http:/, "HTTP:");
 }
 
 /** The id the state holds for `name`, if any. */
@@ -246,7 +250,7 @@ const SPECS: Record<ActionName, ActionSpec<unknown>> = {
       const n = ++m.seq;
       const secret: Hook["secret"] =
         p.kind === "own" ? { kind: "own", value: `model-secret-${n}-${randomBytes(6).toString("hex")}` } : { kind: p.kind };
-      m.hooks.push({ name: `h${n}`, url: r.stage.url(`p${n}`), events: p.events, secret });
+      m.hooks.push({ name: `h${n}`, url: urlOf(r, n), events: p.events, secret });
       await r.stage.declare(m.hooks);
     },
     show: (p) => `add(${p.kind}, [${p.events.join(",")}])`,
@@ -294,7 +298,7 @@ const SPECS: Record<ActionName, ActionSpec<unknown>> = {
     weight: 1,
     check: (m) => editable(m).length > 0,
     async run(m, r, i) {
-      pickFrom(editable(m), i).url = r.stage.url(`p${++m.seq}`);
+      pickFrom(editable(m), i).url = urlOf(r, ++m.seq);
       await r.stage.declare(m.hooks);
     },
     show: (i) => `changeUrl(#${i})`,
@@ -345,7 +349,7 @@ const SPECS: Record<ActionName, ActionSpec<unknown>> = {
     check: (m) => m.hooks.length < 4 && !m.otherKey,
     async run(m, r, events) {
       const n = ++m.seq;
-      const url = r.stage.url(`p${n}`);
+      const url = urlOf(r, n);
       const id = await r.stage.registerOutside({ url, events }, KEY_A);
       m.outside.add(id);
       m.hooks.push({ name: `h${n}`, url, events, adopt: id });
@@ -360,7 +364,7 @@ const SPECS: Record<ActionName, ActionSpec<unknown>> = {
     check: (m) => m.face === "native" && m.hooks.length < 4 && !m.otherKey,
     async run(m, r, events) {
       const n = ++m.seq;
-      const url = r.stage.url(`p${n}`);
+      const url = urlOf(r, n);
       const id = await r.stage.registerOutside({ url, events }, KEY_A);
       const imported = await r.stage.cli(["import", r.stage.face.webhookType, `h${n}`, id, "--yes"], { fails: "either" });
       if (imported.code !== 0) {
@@ -534,7 +538,9 @@ async function cleanUp(m: Model, r: Real): Promise<void> {
   if (state.pending.length) {
     const listed = await s.orphans(["--json"]);
     const fromInterrupted = (listed.json?.unmanaged ?? []).filter((u) => u.pendingCreates.length > 0).map((u) => u.webhook_id);
-    if (fromInterrupted.length) await s.orphans(["--delete", ...fromInterrupted.flatMap((id) => ["--id", id])]);
+    if (fromInterrupted.length) {
+      await s.orphans(["--delete", "--include-interrupted", ...fromInterrupted.flatMap((id) => ["--id", id])]);
+    }
   }
   const refresh = await s.refresh({ flags: state.pending.length ? ["--clear-pending-creates"] : [], fails: "either" });
   if (refresh.code !== 0)
@@ -661,14 +667,35 @@ export interface ModelOptions {
   only?: readonly ActionName[];
   /** Time a failing sequence may spend shrinking, ms. Default 20 minutes. */
   shrinkMs?: number;
+  /** Emulator modes, sequence k running in modes[k % modes.length]. Default: one, plain. */
+  modes?: readonly EmulatorMode[];
   /** Called with each line of progress. */
   log?: (line: string) => void;
+}
+
+/** An emulator mode of the API contract's open ends: urls normalised, lists lagging behind writes. */
+export interface EmulatorMode {
+  normalizeUrls?: boolean;
+  listLagMs?: number;
+}
+
+/** `plain`, `normalize`, `lag` (1.5 s) and `both`, by name (for `--modes`). */
+export const MODES: Record<string, EmulatorMode> = {
+  plain: {},
+  normalize: { normalizeUrls: true },
+  lag: { listLagMs: 1500 },
+  both: { normalizeUrls: true, listLagMs: 1500 },
+};
+
+function modeName(mode: EmulatorMode): string {
+  return Object.entries(MODES).find(([, m]) => JSON.stringify(m) === JSON.stringify(mode))?.[0] ?? JSON.stringify(mode);
 }
 
 /** One violation: where, the seed that replays it, the shrunk sequence and what broke. */
 export interface Violation {
   face: FaceName;
   seed: number;
+  mode: string;
   sequence: string;
   error: string;
 }
@@ -697,13 +724,15 @@ export async function runModel(options: ModelOptions): Promise<ModelReport> {
     const seed = options.seed + sequences;
     sequences++;
     const actions = actionsFor(face.name, options);
+    const modes = options.modes?.length ? options.modes : [MODES.plain as EmulatorMode];
+    const mode = modes[Math.floor((sequences - 1) / faces.length) % modes.length] as EmulatorMode;
     let firstRun = true;
     let ran = 0;
     let trace: string[] = [];
     const property = fc.asyncProperty(commandsArb(actions, options.maxCommands ?? 8), async (cmds) => {
       const counter = { count: 0 };
       const steps: string[] = [];
-      const stage = await Stage.open(face, { emulator: { apiKeys: [KEY_A, KEY_B] }, name: `model-${seed}` });
+      const stage = await Stage.open(face, { emulator: { apiKeys: [KEY_A, KEY_B], ...mode }, name: `model-${seed}` });
       try {
         const initial: Model = {
           face: face.name,
@@ -733,12 +762,12 @@ export async function runModel(options: ModelOptions): Promise<ModelReport> {
       const [cmds] = result.counterexample;
       const error = (result.errorInstance as Error | undefined)?.message ?? String(result.errorInstance);
       const sequence = String(cmds);
-      violations.push({ face: face.name, seed, sequence, error: error.split("\n")[0] ?? "" });
+      violations.push({ face: face.name, seed, mode: modeName(mode), sequence, error: error.split("\n")[0] ?? "" });
       log(
         `  ${face.name} seed ${seed}: VIOLATION after ${result.numShrinks} shrinks (${took}): ${sequence}\n    ${error.split("\n")[0]}`,
       );
     } else {
-      log(`  ${face.name} seed ${seed}: ${ran} steps, invariants hold (${took}): ${trace.join("; ")}`);
+      log(`  ${face.name} seed ${seed} (${modeName(mode)}): ${ran} steps, invariants hold (${took}): ${trace.join("; ")}`);
     }
   }
   const line = `model: ${steps} steps, ${sequences} sequences, ${violations.length} invariant violations (seed ${options.seed})`;

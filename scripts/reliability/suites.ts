@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
-import { burstFor } from "../../provider/core/ratelimit";
+import { burstFor } from "../../provider/core/rateLimit";
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import type { RekkoEmulator } from "../../provider/testing";
 import { orphansCli, readdirTree, repairTruncatedAttrs, resourceCounts } from "../rig/cli";
@@ -393,7 +393,7 @@ function givePendingCreateItsId(rig: Rig): string {
  * Suite 3, interrupted deployment: `up` of `hooks` webhooks (400 ms latency on each create) is
  * interrupted with `signal` once a third are registered. Then the documented recovery
  * (docs/RELIABILITY.md): list and delete unmanaged webhooks with pulumi-rekko-orphans from the
- * stack export, `pulumi cancel` if the stack is still locked, `pulumi refresh
+ * stack export (those of interrupted creates too: the killed run's processes are gone by then), `pulumi cancel` if the stack is still locked, `pulumi refresh
  * --clear-pending-creates`, `pulumi up`. It must end with exactly the declared webhooks, each
  * held by the state, and no orphan; then destroy leaves none.
  */
@@ -491,7 +491,7 @@ export async function interruptSuite(options: {
     if (listed.code !== 0) report.problems.push(`orphans list exited ${listed.code}: ${listed.stderr}`);
     if (unmanaged.length !== orphansBefore)
       report.problems.push(`orphans tool listed ${unmanaged.length}, expected ${orphansBefore}`);
-    const removed = await orphansCli(["--delete"], env, before.text);
+    const removed = await orphansCli(["--delete", "--include-interrupted"], env, before.text);
     toolOutput.push(removed.stdout, removed.stderr);
     if (removed.code !== 0) report.problems.push(`orphans --delete exited ${removed.code}: ${removed.stderr}`);
     steps.push(`pulumi-rekko-orphans --delete: ${removed.stdout.match(/Deleted \d+/)?.[0] ?? "nothing to delete"}`);

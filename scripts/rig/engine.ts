@@ -71,13 +71,14 @@ let seq = 0;
 
 /**
  * Copies a Pulumi project directory into `.work/engine/…` and opens stack `dev` on a local
- * file backend with a passphrase secrets provider, through the Automation API.
+ * file backend with a passphrase secrets provider, through the Automation API. `link: false`
+ * leaves out the `pulumi-rekko` link (a project that gets the plugin from the plugin cache).
  */
 export async function openProject(
   source: string,
   env: Record<string, string> = {},
   files: Record<string, string> = {},
-  options: { linkIn?: string; name?: string } = {},
+  options: { linkIn?: string; name?: string; link?: boolean } = {},
 ): Promise<TestProject> {
   const name = `${options.name ?? source.split(/[\\/]/).pop()}-${process.pid}-${++seq}`;
   const dir = join(WORK, "engine", name);
@@ -88,7 +89,7 @@ export async function openProject(
     filter: (p) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(p) || p.endsWith(".example.yaml"),
   });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  linkPackage(join(dir, options.linkIn ?? "."));
+  if (options.link !== false) linkPackage(join(dir, options.linkIn ?? "."));
   const backend = join(dir, ".state");
   mkdirSync(backend, { recursive: true });
   const bin = toolchainDir();
@@ -190,6 +191,17 @@ export function quickstartSource(): string {
 /** Reads a file of the repo. */
 export function repoFile(...parts: string[]): string {
   return readFileSync(join(ROOT, ...parts), "utf8");
+}
+
+/** The `test/engine/projects/webhooks` project against an emulator: `rekko:apiKey` (secret), `rekko:baseUrl`, then `config`. */
+export async function webhooksProject(emu: { apiKey: string; url: string }, config: ConfigMap = {}): Promise<TestProject> {
+  const project = await openProject(join(ROOT, "test", "engine", "projects", "webhooks"));
+  await project.stack.setAllConfig({
+    "rekko:apiKey": { value: emu.apiKey, secret: true },
+    "rekko:baseUrl": { value: emu.url },
+    ...config,
+  });
+  return project;
 }
 
 /** Fails naming the place when any of `secrets` is in the exported state or in what the CLI printed. */

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { RekkoClient } from "../../provider/core/client";
 import type { RekkoEventType } from "../../provider/core/events";
 import { isWebhookType } from "../../provider/core/types";
+import { sameWebhookUrl } from "../../provider/core/urls";
 import { verifySignature } from "../../provider/receiver/signature";
 import { type DeliveryReport, type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../provider/testing";
 import { type CliResult, orphansCli, type RunOptions, resourceCounts, spawnPulumi } from "./cli";
@@ -181,7 +182,8 @@ export class Stage {
     for (const [file, text] of Object.entries(rendered.files)) writeFileSync(join(this.dir, file), text);
   }
 
-  private async setConfig(values: Rendered["config"]): Promise<void> {
+  /** Sets stack config (one `pulumi config set-all`); secret values stay out of what is printed. */
+  async setConfig(values: Rendered["config"]): Promise<void> {
     const args = ["config", "set-all"];
     for (const [k, v] of Object.entries(values)) args.push(v.secret ? "--secret" : "--plaintext", `${k}=${v.value}`);
     await this.cli(args);
@@ -411,7 +413,7 @@ export class Stage {
         problems.push(`${h.name}: the state holds ${held.id}, which Rekko does not have`);
         continue;
       }
-      if (w.url !== h.url) problems.push(`${h.name}: registered with another url`);
+      if (!sameWebhookUrl(w.url, h.url)) problems.push(`${h.name}: registered with another url`);
       if (w.events.length !== h.events.length || !h.events.every((e) => w.events.includes(e))) {
         problems.push(`${h.name}: registered events [${w.events.join(",")}], declared [${h.events.join(",")}]`);
       }

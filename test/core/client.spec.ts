@@ -1,15 +1,17 @@
 import { expect } from "chai";
 import {
   RekkoAuthenticationError,
-  RekkoClient,
   RekkoConflictError,
   RekkoNetworkError,
   RekkoPlanError,
+  RekkoQuotaError,
   RekkoResponseError,
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RekkoClient } from "../../provider/core/client";
+import { RateLimiter } from "../../provider/core/rateLimit";
+import { CLOCK_SKEW_ALLOWANCE_MS, decideUnknownCreate } from "../../provider/core/unknownCreate";
 import { RekkoEmulator } from "../../provider/testing";
 
 const PRO = "rk_pro_client_test_key_1111";
@@ -36,14 +38,11 @@ describe("API client against the emulator", () => {
   });
   afterEach(() => emu.stop());
 
-  it("creates with exactly one POST, sending bearer auth and a User-Agent", async () => {
+  it("creates with exactly one POST and no list", async () => {
     const info = await client().createWebhook(reg);
     expect(info.webhook_id).to.match(/^wh-/);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200", "POST 200"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 200"]);
     expect(emu.webhooks()[0]?.secret).to.equal(reg.secret);
-    await client().createWebhook(reg, { existing: new Set() });
-    expect(calls("POST"), "with a snapshot from the caller, no list of its own").to.have.length(2);
-    expect(calls("GET")).to.have.length(1);
   });
 
   it("retries a GET on 503 honouring Retry-After seconds", async () => {
@@ -63,7 +62,7 @@ describe("API client against the emulator", () => {
       headers: { "retry-after": "1" },
     });
     await client().createWebhook(reg);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200", "POST 429", "POST 200"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 429", "POST 200"]);
     expect(waits).to.deep.equal([1000]);
     expect(emu.webhooks()).to.have.length(1);
   });
@@ -104,53 +103,108 @@ describe("API client against the emulator", () => {
     expect(calls()).to.have.length(1);
   });
 
+  it("fails fast on a Pro key's quota 429 (ISO Retry-After), naming the quota, the usage and the reset date", async () => {
+    emu.addFault({
+      kind: "status",
+      method: "POST",
+      status: 429,
+      times: 1,
+      body: { detail: "Monthly DEEP quota exceeded (10/10). Resets on 2027-01-01. Upgrade for more." },
+      headers: { "retry-after": "2027-01-01T00:00:00Z" },
+    });
+    const error = await client()
+      .createWebhook(reg)
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(RekkoQuotaError);
+    expect(error).to.include({ used: 10, limit: 10, resetsOn: "2027-01-01", tier: "DEEP" });
+    expect(calls("POST"), "no retry").to.have.length(1);
+    expect(waits).to.deep.equal([]);
+  });
+
+  it("getCustomer reads GET /v1/customers/me: plan, usage and quotas per tier, the reset day", async () => {
+    await client().createWebhook(reg);
+    const me = await client().getCustomer();
+    expect(me).to.include({ plan: "pro", status: "active", key_prefix: "rk_pro_..." });
+    expect(me.usage.deep, "the create was one DEEP call").to.equal(1);
+    expect(me.quotas.deep, "the emulator's Pro default: no DEEP limit").to.equal(null);
+    expect(me.resets_on).to.match(/^\d{4}-\d{2}-01$/);
+    expect(calls().map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /v1/webhooks", "GET /v1/customers/me"]);
+  });
+
+  it("a Pro key over its DEEP quota (the emulator's billing) fails fast naming the quota, the usage and the reset date", async () => {
+    emu.setBilling(PRO, { quotas: { deep: 1 } });
+    await client().createWebhook(reg);
+    const error = await client()
+      .createWebhook(reg)
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(RekkoQuotaError);
+    const { resets_on } = await client().getCustomer();
+    expect(error).to.include({ tier: "DEEP", used: 1, limit: 1, resetsOn: resets_on });
+    expect((error as Error).message).to.include(`resets on ${resets_on}`);
+    expect(
+      calls("POST").map((r) => r.status),
+      "no retry",
+    ).to.deep.equal([200, 429]);
+  });
+
   it("makes exactly one webhook when the connection drops after a create was stored", async () => {
     emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 1 });
     const info = await client().createWebhook(reg);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
-    expect(calls().map((r) => r.method)).to.deep.equal(["GET", "POST", "GET"]);
+    expect(calls().map((r) => r.method)).to.deep.equal(["POST", "GET"]);
   });
 
   it("lists, then retries, when a POST answered 503 without storing", async () => {
     emu.addFault({ kind: "status", method: "POST", status: 503, times: 1 });
     const info = await client().createWebhook(reg);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200", "POST 503", "GET 200", "POST 200"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 503", "GET 200", "POST 200"]);
   });
 
-  it("does not adopt an older webhook with the same url and events after an unknown outcome", async () => {
+  it("after an unknown outcome, never adopts a webhook with the same url and events created before the window; adopts its own", async () => {
     const old = await client().createWebhook(reg);
+    // The API's clock moves past the window (the clock-skew allowance plus the Date header's one-second resolution).
+    emu.setClock({ advanceMs: CLOCK_SKEW_ALLOWANCE_MS + 3000 });
     emu.addFault({ kind: "status", method: "POST", status: 502, times: 1 });
     const fresh = await client().createWebhook(reg);
-    expect(fresh.webhook_id).not.to.equal(old.webhook_id);
+    expect(fresh.webhook_id, "a 502 that stored nothing: sent again").not.to.equal(old.webhook_id);
     expect(emu.webhooks()).to.have.length(2);
-  });
 
-  it("after a create dropped once stored, adopts the new webhook, never the one it replaces (same url and events)", async () => {
-    const old = await client().createWebhook(reg);
     emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 1 });
-    const fresh = await client().createWebhook({ ...reg, secret: "client-test-secret-rotated-1" });
-    expect(fresh.webhook_id).not.to.equal(old.webhook_id);
+    const rotated = { ...reg, secret: "client-test-secret-rotated-1" };
+    // As a session does: the ids its resources hold (here the one just made) are never taken.
+    const held = new Set([fresh.webhook_id]);
+    const c = client();
+    const adopted = await c.createWebhook(rotated, {
+      reconcile: async (unknown) => decideUnknownCreate("POST /v1/webhooks", await c.listWebhooks(), unknown, held),
+    });
     const stored = new Map(emu.webhooks().map((w) => [w.webhook_id, w.secret]));
-    expect([...stored.keys()].sort()).to.deep.equal([old.webhook_id, fresh.webhook_id].sort());
-    expect(stored.get(fresh.webhook_id)).to.equal("client-test-secret-rotated-1");
+    expect(stored.size, "no second POST").to.equal(3);
+    expect(adopted.webhook_id).not.to.equal(old.webhook_id);
+    expect(stored.get(adopted.webhook_id)).to.equal("client-test-secret-rotated-1");
   });
 
   it("fails naming every candidate and the recovery step when several webhooks may be an unanswered create's", async () => {
-    const existing = new Set((await client().listWebhooks()).map((w) => w.webhook_id));
-    const other = await client().createWebhook(reg, { existing });
+    // Another create with the same url and events lands while this one goes unanswered every time.
     emu.addFault({ kind: "drop-after", method: "POST", path: "/v1/webhooks", times: 6 });
+    const other = new RekkoClient({ baseUrl: emu.url, apiKey: PRO, limiter: new RateLimiter(100_000) });
     let error: unknown;
-    await client()
-      .createWebhook(reg, { existing })
+    await client({
+      sleep: async () => {
+        if (emu.webhooks().length === 1) await other.createWebhook(reg);
+      },
+    })
+      .createWebhook(reg)
       .catch((e) => {
         error = e;
       });
     expect(error).to.be.instanceOf(RekkoConflictError);
     const ids = emu.webhooks().map((w) => w.webhook_id);
-    expect(ids).to.have.length(2).and.include(other.webhook_id);
+    expect(ids.length).to.be.at.least(2);
     for (const id of ids) expect((error as Error).message).to.include(id);
-    expect((error as Error).message).to.include("pulumi-rekko-orphans");
+    expect((error as Error).message)
+      .to.include("pulumi-rekko-orphans")
+      .and.include("2 s clock-skew allowance");
   });
 
   it("retries POST on a refused connection (nothing was sent)", async () => {
@@ -219,7 +273,7 @@ describe("API client against the emulator", () => {
     });
     expect(error, "a persistent 503 ends after the default 6 attempts").to.be.instanceOf(RekkoServerError);
     expect(calls("GET")).to.have.length(6);
-    const opts = (c as unknown as { opts: Record<string, unknown> }).opts;
+    const opts = (c as unknown as { transport: { opts: Record<string, unknown> } }).transport.opts;
     expect(opts).to.include({ requestTimeoutMs: 30_000, connectTimeoutMs: 5_000, baseDelayMs: 250, maxDelayMs: 30_000 });
   });
 
@@ -263,7 +317,7 @@ describe("API client against the emulator", () => {
         error = e;
       });
     expect((error as Error).message).to.match(/answered 307 .*no Location header/);
-    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 302", "GET 200", "POST 307"]);
+    expect(calls().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 302", "POST 307"]);
   });
 
   it("paces requests with the shared client-side rate limit (observed in the emulator log)", async () => {

@@ -7,12 +7,13 @@ import {
   RekkoNetworkError,
   RekkoNotFoundError,
   RekkoPlanError,
+  RekkoQuotaError,
   RekkoRateLimitError,
   RekkoResponseError,
   RekkoServerError,
   RekkoValidationError,
 } from "../../provider/core/errors";
-import { errorFromResponse, isQuotaResponse } from "../../provider/core/responses";
+import { errorFromResponse, isQuotaResponse, quotaDetails } from "../../provider/core/responses";
 
 const req = "POST /v1/webhooks";
 
@@ -35,6 +36,35 @@ describe("errors", () => {
     expect(quota).to.be.instanceOf(RekkoPlanError);
     expect(quota.code).to.equal("ERR_REKKO_PLAN");
     expect(quota.message).to.match(/Pro plan/);
+  });
+  it("a quota 429 is a RekkoQuotaError naming the quota, the usage and the reset date", () => {
+    const e = errorFromResponse(
+      429,
+      { detail: "Monthly DEEP quota exceeded (10/10). Resets on 2027-01-01. Upgrade to Enterprise for more." },
+      req,
+      "2027-01-01T00:00:00Z",
+    );
+    expect(e).to.be.instanceOf(RekkoQuotaError).and.instanceOf(RekkoPlanError);
+    const q = e as RekkoQuotaError;
+    expect({ tier: q.tier, used: q.used, limit: q.limit, resetsOn: q.resetsOn }).to.deep.equal({
+      tier: "DEEP",
+      used: 10,
+      limit: 10,
+      resetsOn: "2027-01-01",
+    });
+    expect(q.message)
+      .to.include("monthly DEEP quota is used up (10 of 10 calls used)")
+      .and.include("resets on 2027-01-01 (UTC)")
+      .and.include("retrying sooner cannot succeed");
+    expect(q.message).not.to.include("no DEEP calls");
+  });
+  it("a quota 429 without usage in its detail takes the reset day from the ISO Retry-After", () => {
+    expect(quotaDetails({ detail: "Quota exceeded." }, "2027-02-01T00:00:00Z")).to.deep.equal({
+      tier: "DEEP",
+      used: undefined,
+      limit: undefined,
+      resetsOn: "2027-02-01",
+    });
   });
   it("a short 429 is a rate limit", () => {
     const e = errorFromResponse(429, { detail: "Rate limit exceeded. Try again in 2 seconds." }, req, "2");

@@ -2,8 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import * as rootExport from "../../provider";
-import { RekkoClient, RekkoResponseError } from "../../provider";
-import { RateLimiter } from "../../provider/core/ratelimit";
+import { RekkoResponseError } from "../../provider";
+import { RekkoClient } from "../../provider/core/client";
+import { RateLimiter } from "../../provider/core/rateLimit";
 
 /** A server that answers every request with the given status and body. */
 async function answering(status: number, body: string): Promise<{ url: string; server: Server }> {

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { resolveSettings } from "../../provider/core/settings";
+import { RekkoConfigError } from "../../provider/core/errors";
+import { WebhookSession } from "../../provider/core/session";
+import { missingKeyError, resolveSettings } from "../../provider/core/settings";
 
 describe("settings: a base URL problem prints no user:password", () => {
   it("an unparseable base with credentials is named without them", () => {
@@ -24,5 +26,69 @@ describe("settings: a base URL problem prints no user:password", () => {
     expect(() => resolveSettings({ apiKey: "rk_pro_x", baseUrl: "https://alice:pw-CRED-2@api.rekko.ai" }, {}))
       .to.throw(/must not carry credentials/)
       .that.satisfies((e: Error) => !e.message.includes("pw-CRED-2") && !e.message.includes("alice"));
+  });
+});
+
+describe("settings: each error names its setting in a field", () => {
+  const cases: [string, Parameters<typeof resolveSettings>[0], string][] = [
+    ["an unparseable base", { baseUrl: "not a url" }, "rekko:baseUrl"],
+    ["a base with credentials", { baseUrl: "https://a:b@api.rekko.ai" }, "rekko:baseUrl"],
+    ["a plain-http remote base", { baseUrl: "http://api.example.com" }, "rekko:baseUrl"],
+    ["a negative rate", { maxRequestsPerMinute: -1 }, "rekko:maxRequestsPerMinute"],
+    ["a rate that is no number", { maxRequestsPerMinute: "fast" }, "rekko:maxRequestsPerMinute"],
+  ];
+  for (const [what, raw, setting] of cases) {
+    it(`${what}: RekkoConfigError.setting is ${setting}`, () => {
+      let error: unknown;
+      try {
+        resolveSettings({ apiKey: "rk_pro_x", ...raw }, {});
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(RekkoConfigError);
+      expect((error as RekkoConfigError).setting).to.equal(setting);
+    });
+  }
+
+  it("the missing-key error is about rekko:apiKey (its message does not start with the name)", () => {
+    const e = missingKeyError();
+    expect(e.setting).to.equal("rekko:apiKey");
+    expect(e.message).not.to.match(/^rekko:/);
+  });
+});
+
+describe("session: settings are parsed once per configure", () => {
+  it("resolves once, keeping the result (or the error) for every later call", () => {
+    const saved = process.env.REKKO_BASE_URL;
+    try {
+      process.env.REKKO_BASE_URL = "https://api.rekko.ai";
+      const ok = new WebhookSession({ apiKey: "rk_pro_x" });
+      expect(ok.settings().baseUrl).to.equal("https://api.rekko.ai");
+      process.env.REKKO_BASE_URL = "http://api.example.com";
+      expect(ok.settings().baseUrl, "not parsed again").to.equal("https://api.rekko.ai");
+      const bad = new WebhookSession({ apiKey: "rk_pro_x" });
+      const first = (() => {
+        try {
+          return bad.settings();
+        } catch (e) {
+          return e;
+        }
+      })();
+      process.env.REKKO_BASE_URL = "https://api.rekko.ai";
+      expect(() => bad.settings())
+        .to.throw(RekkoConfigError)
+        .that.equals(first);
+    } finally {
+      if (saved === undefined) delete process.env.REKKO_BASE_URL;
+      else process.env.REKKO_BASE_URL = saved;
+    }
+  });
+
+  it("check reports a settings failure under the error's setting field", () => {
+    const failures = new WebhookSession({ apiKey: "rk_pro_x", maxRequestsPerMinute: 0 }).check({
+      url: "https://hooks.example.com/h",
+      events: ["whale_alert"],
+    }).failures;
+    expect(failures.map((f) => f.property)).to.deep.equal(["rekko:maxRequestsPerMinute"]);
   });
 });

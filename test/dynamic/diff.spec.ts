@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { diffWebhook, UNKNOWN } from "../../provider/dynamic/protocol";
+import { diffWebhook } from "../../provider/dynamic/protocol";
+import { UNKNOWN } from "../../provider/pulumi/unknowns";
 
 const SECRET = "s3cr3t-value-that-is-long-enough";
 const olds = {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
+import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { webBundle } from "../support/bundle";
 import { apiCalls, engineEnv, packPackage, ROOT, toolchainDir } from "../support/engine";
@@ -15,8 +16,8 @@ import { apiCalls, engineEnv, packPackage, ROOT, toolchainDir } from "../support
 const TYPE = "pulumi-nodejs:dynamic/rekko:RekkoWebhook";
 
 const program = `import * as pulumi from "@pulumi/pulumi";
-import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature, WEBHOOK_RESOURCE_TYPE } from "pulumi-rekko";
-import { verifyRekkoBody } from "pulumi-rekko/receiver";
+import { type RekkoEventType, RekkoWebhook, RekkoWebhookWithSecret, verifySignature } from "pulumi-rekko";
+import { createWebReceiver } from "pulumi-rekko/receiver";
 import { RekkoEmulator, signPayload } from "pulumi-rekko/testing";
 
 const events: RekkoEventType[] = ["whale_alert"];
@@ -28,20 +29,21 @@ export const verifierWorks = verifySignature("{}", signPayload("{}", "k".repeat(
 export const emulatorClass = typeof RekkoEmulator;
 export const ids = { plain: plain.webhookId, paired: paired.webhookId };
 export const pairedSecret = paired.secret;
-export const typeToken = WEBHOOK_RESOURCE_TYPE;
 
 // The light receiver from the same install, run inside the program: a signed Request verified on crypto.subtle.
 const body = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"yes","flow":1,"price":0.5}';
-export const webVerified = pulumi.output(verifyRekkoBody(body, signPayload(body, "k".repeat(16)), ["k".repeat(16)]).then((r) => r.ok));
+const web = createWebReceiver({ secrets: ["k".repeat(16)], onEvent: () => undefined });
+export const webVerified = pulumi.output(web.verifyBody(body, signPayload(body, "k".repeat(16))).then((r) => r.ok));
 `;
 
 // A worker/edge consumer: no @types/node, DOM types only, the "worker" condition (as wrangler
 // and Next's edge bundler resolve it); it type-checks against the web face's declarations.
-const edge = `import { handleRekkoRequest, type RekkoHandlerOptions, type WhaleAlertEvent } from "pulumi-rekko/receiver";
+const edge = `import { createWebReceiver, type ReceiverOptions, type WhaleAlertEvent } from "pulumi-rekko/receiver";
 
 const seen: WhaleAlertEvent[] = [];
-const options: RekkoHandlerOptions = { secrets: ["k".repeat(16)], on: { whale_alert: (e) => void seen.push(e) } };
-export default { fetch: (request: Request): Promise<Response> => handleRekkoRequest(request, options) };
+const options: ReceiverOptions = { secrets: ["k".repeat(16)], on: { whale_alert: (e) => void seen.push(e) } };
+const rekko = createWebReceiver(options);
+export default { fetch: (request: Request): Promise<Response> => rekko.handle(request) };
 `;
 
 describe("the packed package, installed into a fresh project outside the source tree", function () {
@@ -200,11 +202,11 @@ describe("the packed package, installed into a fresh project outside the source 
 
   it("serves pulumi-rekko/receiver from the tarball without loading any dependency, and bundles its web face for the browser", async () => {
     const script = `
-      const { handleRekkoRequest, signPayload } = require("pulumi-rekko/receiver");
+      const { createWebReceiver, signPayload } = require("pulumi-rekko/receiver");
       const body = '{"type":"price_shift"}';
       const got = [];
       const request = new Request("http://x/", { method: "POST", body, headers: { "x-webhook-signature": signPayload(body, "k".repeat(16)) } });
-      handleRekkoRequest(request, { secrets: "k".repeat(16), onEvent: (e) => got.push(e.type) }).then((res) => console.log(JSON.stringify({
+      createWebReceiver({ secrets: "k".repeat(16), onEvent: (e) => got.push(e.type) }).handle(request).then((res) => console.log(JSON.stringify({
         status: res.status, got, loaded: Object.keys(require.cache).filter((f) => !f.includes("pulumi-rekko/dist/")) })));`;
     const out = execFileSync(join(ROOT, "node_modules", ".bin", "node"), ["-e", script], {
       cwd: join(dir, "app"),
@@ -232,7 +234,7 @@ describe("the packed package, installed into a fresh project outside the source 
     const up = await stack.up();
     expect(up.outputs.verifierWorks?.value).to.equal(true);
     expect(up.outputs.webVerified?.value, "the light receiver inside a Pulumi program").to.equal(true);
-    expect(up.outputs.typeToken?.value, "the exported type token is the stored one").to.equal(TYPE);
+    expect(WEBHOOK_RESOURCE_TYPE, "the type token the other tests use is the stored one").to.equal(TYPE);
     expect(emu.webhooks()).to.have.length(2);
     const state = (await stack.exportStack()).deployment as { resources: { type: string; outputs?: { __provider?: string } }[] };
     const sizes = state.resources.filter((r) => r.type === TYPE).map((r) => Buffer.byteLength(r.outputs?.__provider ?? ""));
@@ -311,7 +313,7 @@ describe("the packed package, installed into a fresh project outside the source 
     expect(preview.changeSummary.create).to.equal(2);
     expect(calls()).to.deep.equal([]);
     const up = await yamlStack.up();
-    expect(calls()).to.deep.equal(["GET /v1/webhooks", "POST /v1/webhooks"]);
+    expect(calls()).to.deep.equal(["POST /v1/webhooks"]);
     const hook = emu.webhooks().find((w) => w.webhook_id === up.outputs.hookId?.value);
     expect(hook?.url).to.equal("http://127.0.0.1:9/yaml-package");
     mark = emu.requests().length;

@@ -1,7 +1,9 @@
 import { expect } from "chai";
+import { NATIVE_WEBHOOK as WEBHOOK } from "../../provider/core/types";
 import * as dynamic from "../../provider/dynamic/runtime";
-import { reveal, secret, UNKNOWN } from "../../provider/native/protocol";
-import { RekkoNativeProvider, WEBHOOK } from "../../provider/native/provider";
+import { reveal, secret } from "../../provider/native/protocol";
+import { RekkoNativeProvider } from "../../provider/native/provider";
+import { UNKNOWN } from "../../provider/pulumi/unknowns";
 import { RekkoEmulator } from "../../provider/testing";
 
 const KEY = "rk_pro_native_provider_test_key_4444";
@@ -60,16 +62,45 @@ describe("native provider methods against the emulator", () => {
     expect(p.diff(WEBHOOK, "wh-1", olds, { ...inputs, events: [UNKNOWN] }).replaces).to.deep.equal(["events"]);
   });
 
-  it("create: one POST after the session's one list; outputs echo the inputs with the secret wrapped; delete removes it", async () => {
+  it("create: one POST each, no list; outputs echo the inputs with the secret wrapped; delete removes it", async () => {
     const { id, outs } = await p.create(WEBHOOK, inputs);
     await p.create(WEBHOOK, { ...inputs, url: "http://127.0.0.1:9/second" });
-    expect(api().map((r) => r.method)).to.deep.equal(["GET", "POST", "POST"]);
+    expect(api().map((r) => r.method)).to.deep.equal(["POST", "POST"]);
     expect(outs.secret).to.deep.equal(secret(SECRET));
     expect(reveal(outs)).to.include({ webhookId: id, url: inputs.url, enabled: true, failureCount: 0 });
     expect(emu.webhooks()[0]?.secret).to.equal(SECRET);
-    await p.delete(WEBHOOK, id, outs);
+    // A later deployment (a new provider session): the one that created it never deletes it.
+    const later = new RekkoNativeProvider();
+    later.configure({ apiKey: secret(KEY), baseUrl: emu.url });
+    await later.delete(WEBHOOK, id, outs);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.not.include(id);
     expect(emu.webhooks()).to.have.length(1);
+  });
+
+  it("every input that arrived secret stays secret: check, create, read (old state), update; getWebhooks with a secret argument", async () => {
+    const url = "http://127.0.0.1:9/hook?token=t0k3n";
+    const news = { ...inputs, url: secret(url), events: ["whale_alert", secret("price_shift")] };
+    const isSecret = (v: unknown) => typeof v === "object" && v !== null && SIG in v;
+    const checked = p.check(WEBHOOK, news);
+    expect(checked.failures).to.deep.equal([]);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(checked.inputs[k]), `check ${k}`).to.equal(true);
+    expect(checked.inputs.url, "wrapped once").to.deep.equal(secret(url));
+    const { id, outs } = await p.create(WEBHOOK, checked.inputs);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(outs[k]), `create ${k}`).to.equal(true);
+    expect(isSecret(outs.webhookId)).to.equal(false);
+    const read = await p.read(WEBHOOK, id, outs, checked.inputs);
+    for (const k of ["url", "events", "secret"]) {
+      expect(isSecret(read.props?.[k]), `read output ${k}`).to.equal(true);
+      expect(isSecret(read.inputs?.[k]), `read input ${k}`).to.equal(true);
+    }
+    const updated = await p.update(WEBHOOK, id, outs, checked.inputs);
+    for (const k of ["url", "events", "secret"]) expect(isSecret(updated[k]), `update ${k}`).to.equal(true);
+    expect(reveal(updated)).to.deep.include({ url, webhookId: id });
+    const found = await p.invoke("rekko:index:getWebhooks", { url: secret(url) });
+    expect(found.outputs?.ids).to.deep.equal(secret([id]));
+    expect(isSecret(found.outputs?.webhooks)).to.equal(true);
+    const plain = await p.invoke("rekko:index:getWebhooks", { url });
+    expect(plain.outputs?.ids, "no secret argument, no secret output").to.deep.equal([id]);
   });
 
   it("import: read by id returns the registered url and events as inputs, and no secret", async () => {
@@ -104,7 +135,7 @@ describe("native provider methods against the emulator", () => {
     expect(p.diff(WEBHOOK, "wh-1", { ...imported, secret: "" }, inputs).replaces).to.deep.equal(["secret"]);
   });
 
-  it("checkConfig: a missing key names both ways to set it; the key is kept secret; a bad base is named", () => {
+  it("checkConfig: a missing key names both ways to set it; the key is kept secret; a bad base is refused without a property name", () => {
     const saved = process.env.REKKO_API_KEY;
     delete process.env.REKKO_API_KEY;
     try {
@@ -121,7 +152,10 @@ describe("native provider methods against the emulator", () => {
       expect(ok.inputs.apiKey).to.have.property(SIG);
       expect(p.checkConfig({ apiKey: UNKNOWN }).failures, "a key still to be computed is not missing").to.deep.equal([]);
       const bad = p.checkConfig({ apiKey: KEY, baseUrl: "http://api.example.com" });
-      expect(bad.failures.map((f) => f.property)).to.deep.equal(["baseUrl"]);
+      expect(
+        bad.failures.map((f) => f.property),
+        "no property name: the engine would print the url",
+      ).to.deep.equal([""]);
       expect(bad.failures[0]?.reason).to.match(/must use https/);
       expect(p.checkConfig({ apiKey: KEY, maxRequestsPerMinute: -1 }).failures[0]?.property).to.equal("maxRequestsPerMinute");
     } finally {
@@ -131,18 +165,36 @@ describe("native provider methods against the emulator", () => {
 
   it("the core's key fingerprint: stored at create, and another key is refused before any API call", async () => {
     const { id, outs } = await p.create(WEBHOOK, inputs);
-    expect(outs.keyFingerprint).to.match(/^sha256:[0-9a-f]{16}$/);
+    expect(outs.keyFingerprint, "a secret output").to.have.property(SIG);
+    expect(reveal(outs.keyFingerprint)).to.match(/^hmac:[0-9a-f]{16}$/);
     const other = new RekkoNativeProvider();
     other.configure({ apiKey: secret("rk_pro_another_account_key_5555"), baseUrl: emu.url });
     const before = api().length;
-    expect(() => other.diff(WEBHOOK, id, outs, inputs)).to.throw(/fingerprint is sha256:[0-9a-f]{16}, but the configured key/);
+    expect(() => other.diff(WEBHOOK, id, outs, inputs)).to.throw(/registered with another API key than the configured one/);
     let refused = "";
     await other.delete(WEBHOOK, id, outs).catch((e: Error) => {
       refused = e.message;
     });
-    expect(refused).to.match(/registered with the API key whose fingerprint/);
+    expect(refused).to.match(/registered with another API key/);
     expect(api().length, "no API call").to.equal(before);
     expect(emu.webhooks().map((w) => w.webhook_id)).to.include(id);
+  });
+
+  it("getWebhooks lists once per session for any number of callers with the same arguments; a failed list is not kept", async () => {
+    await p.create(WEBHOOK, inputs);
+    emu.addFault({ kind: "status", method: "GET", path: "/v1/webhooks", status: 401, times: 1 });
+    const before = api().length;
+    const failed = await p.invoke("rekko:index:getWebhooks", { url: inputs.url }).catch((e: Error) => e);
+    expect(failed).to.be.instanceOf(Error);
+    const answers = await Promise.all([1, 2, 3].map(() => p.invoke("rekko:index:getWebhooks", { url: inputs.url })));
+    await p.invoke("rekko:index:getWebhooks", { url: inputs.url });
+    for (const a of answers) expect(a.outputs?.ids).to.have.length(1);
+    const gets = api()
+      .slice(before)
+      .filter((r) => r.method === "GET");
+    expect(gets, "the failed list, then one").to.have.length(2);
+    await p.invoke("rekko:index:getWebhooks", { url: inputs.url, event: "whale_alert" });
+    expect(api().length - before, "other arguments list again").to.equal(3);
   });
 
   it("getWebhooks: one list, filtered by url and event; a bad event is named with the fix", async () => {

@@ -14,12 +14,13 @@ import { createApp as honoApp } from "../../examples/frameworks/hono";
 import { POST } from "../../examples/frameworks/next/app/api/rekko/route";
 import { inbox } from "../../examples/frameworks/next/lib/rekko";
 import { EVENT_TYPES } from "../../provider/core/events";
-import type { RekkoEvent, RekkoHandlerOptions } from "../../provider/receiver";
-import { createWebhookHandler, signPayload } from "../../provider/receiver";
+import type { DeliveryInfo, ReceiverOptions, RekkoEvent } from "../../provider/receiver";
+import { createNodeReceiver, signPayload } from "../../provider/receiver";
 import { RekkoEmulator } from "../../provider/testing";
 import { linkPackage, ROOT } from "../support/engine";
 import { call } from "../support/http";
 import { functionUrlServer, type UrlHandler } from "../support/lambda-url";
+import { gate } from "./sync";
 
 // The receiver accepts the current and the next secret (a rotation overlap); the webhook
 // signs with the next one.
@@ -27,17 +28,18 @@ const CURRENT = "framework-current-secret-0123456789";
 const NEXT = "framework-next-secret-abcdefghijklmn";
 const ACCEPTED = [CURRENT, NEXT];
 
-/** Options for a recipe that record what each handler got: typed handlers, and the fallback. */
+/** Options for a recipe that record what each handler got: typed handlers, and the fallback; a repeat is marked. */
 function recorder<B extends Uint8Array>() {
   const events: string[] = [];
-  const options: RekkoHandlerOptions<B> = {
+  const record = (line: string, delivery: DeliveryInfo<B>) => void events.push(delivery.repeat ? `${line} (repeat)` : line);
+  const options: ReceiverOptions<B> = {
     secrets: ACCEPTED,
     on: {
-      whale_alert: (e) => void events.push(`${e.type}:${e.side}:${e.flow.toFixed(0)}`),
-      price_shift: (e) => void events.push(`${e.type}:${e.change_pct}`),
-      analysis_complete: (e) => void events.push(`${e.type}:${e.analysis_id}`),
+      whale_alert: (e, d) => record(`${e.type}:${e.side}:${e.flow.toFixed(0)}`, d),
+      price_shift: (e, d) => record(`${e.type}:${e.change_pct}`, d),
+      analysis_complete: (e, d) => record(`${e.type}:${e.analysis_id}`, d),
     },
-    onEvent: (e: RekkoEvent) => void events.push(`fallback:${e.type}`),
+    onEvent: (e: RekkoEvent, d) => record(`fallback:${e.type}`, d),
   };
   return { events, options };
 }
@@ -82,7 +84,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     expect([unsigned.status, (unsigned.body as { reason?: string }).reason]).to.deep.equal([401, "missing-signature"]);
   }
 
-  it("Express 5: createWebhookHandler on the route, body parsers after it", async () => {
+  it("Express 5: a Node receiver's handle on the route, body parsers after it", async () => {
     const { events, options } = recorder<Buffer>();
     const server = expressApp(options).listen(0, "127.0.0.1");
     try {
@@ -96,7 +98,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("Fastify 5: raw Buffer body in an encapsulated scope, processDelivery", async () => {
+  it("Fastify 5: raw Buffer body in an encapsulated scope, a Node receiver's handleBody", async () => {
     const { events, options } = recorder<Buffer>();
     const app = fastifyApp({ ...options, maxBodyBytes: 4096 });
     try {
@@ -113,7 +115,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("Hono 4 on @hono/node-server: handleRekkoRequest(c.req.raw)", async () => {
+  it("Hono 4 on @hono/node-server: a web receiver's handle(c.req.raw)", async () => {
     const { events, options } = recorder<Uint8Array>();
     const server = serve({ fetch: honoApp(options).fetch, port: 0, hostname: "127.0.0.1" }) as Server;
     try {
@@ -156,12 +158,23 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     });
     try {
       const lines: string[] = [];
-      child.stdout.setEncoding("utf8").on("data", (text: string) => lines.push(...text.trim().split("\n")));
-      for (let i = 0; i < 200 && !lines.some((l) => l.startsWith("listening on")); i++)
-        await new Promise((r) => setTimeout(r, 50));
-      const port = /listening on (\d+)/.exec(lines.join("\n"))?.[1];
+      let printed = gate();
+      child.stdout.setEncoding("utf8").on("data", (text: string) => {
+        lines.push(...text.trim().split("\n"));
+        printed.open();
+      });
+      child.once("exit", (code) => printed.open(void lines.push(`exited ${code}`)));
+      /** Waits, line by line as the server prints them, until it has printed `count` lines. */
+      const linesPrinted = async (count: number) => {
+        while (lines.length < count) {
+          await printed.opened;
+          printed = gate();
+        }
+      };
+      await linesPrinted(1);
+      const port = /listening on (\d+)/.exec(lines[0] ?? "")?.[1];
       await deliverTo(`http://127.0.0.1:${port}/rekko`, "server-ts");
-      await new Promise((r) => setTimeout(r, 100));
+      await linesPrinted(4);
       expect(lines.slice(1)).to.deep.equal([
         "server-ts moved 9.7% to 0.68",
         "whale on server-ts: yes 250000 at 0.66",
@@ -172,9 +185,9 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
     }
   });
 
-  it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the handler runs once", async () => {
+  it("a rotation overlap: two webhooks signing with the old and the new secret deliver the same event; both verify, the second is flagged as a repeat", async () => {
     const { events, options } = recorder<Buffer>();
-    const server = createServer(createWebhookHandler(options));
+    const server = createServer(createNodeReceiver(options).handle);
     try {
       const url = `${await listen(server)}/rekko`;
       for (const secret of [CURRENT, NEXT]) {
@@ -190,7 +203,7 @@ describe("framework recipes on loopback, with deliveries from the emulator", fun
         [true, 200],
       ]);
       expect(new Set(reports.map((r) => r.signature)).size, "signed with two secrets").to.equal(2);
-      expect(events).to.deep.equal(["whale_alert:yes:250000"]);
+      expect(events).to.deep.equal(["whale_alert:yes:250000", "whale_alert:yes:250000 (repeat)"]);
     } finally {
       await close(server);
     }

@@ -1,16 +1,17 @@
+import { once } from "node:events";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { expect } from "chai";
 import {
+  createNodeReceiver,
   createWebhookHandler,
-  processDelivery,
   type ReceiverOptions,
   type RekkoEvent,
-  SeenBodies,
   signPayload,
-} from "../../provider";
+} from "../../provider/receiver";
 import { call } from "../support/http";
+import { calls, drained, gate } from "./sync";
 
 const SECRET = "receiver-secret-0123456789";
 
@@ -28,24 +29,21 @@ function post(port: number, body: string | Buffer, headers: Record<string, strin
   });
 }
 
-describe("receiver helper", () => {
+describe("receiver, Node face (createNodeReceiver)", () => {
   let server: Server;
   let port: number;
   const events: RekkoEvent[] = [];
-  let failNext = false;
+  const repeats: boolean[] = [];
   before(async () => {
     server = createServer(
-      createWebhookHandler({
+      createNodeReceiver({
         secrets: () => [SECRET, "previous-secret-0123456789"],
         maxBodyBytes: 1024,
-        onEvent: (e) => {
-          if (failNext) {
-            failNext = false;
-            throw new Error("boom");
-          }
+        onEvent: (e, delivery) => {
           events.push(e);
+          repeats.push(delivery.repeat);
         },
-      }),
+      }).handle,
     );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     port = (server.address() as AddressInfo).port;
@@ -53,6 +51,7 @@ describe("receiver helper", () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => {
     events.length = 0;
+    repeats.length = 0;
   });
 
   it("accepts a correctly signed event, with either accepted secret", async () => {
@@ -77,27 +76,46 @@ describe("receiver helper", () => {
     const body = JSON.stringify({ type: "x", pad: "a".repeat(2000) });
     expect(await post(port, body, { "x-webhook-signature": signPayload(body, SECRET) })).to.equal(413);
   });
-  it("suppresses a duplicate delivery but processes a retry after a handler failure", async () => {
+  it('with repeats: "suppress", answers a repeat 200 without the handler, but handles a retry after a handler failure', async () => {
+    let fail = true;
+    const handled: boolean[] = [];
+    const rekko = createNodeReceiver({
+      secrets: SECRET,
+      repeats: "suppress",
+      onEvent: (_e, delivery) => {
+        handled.push(delivery.repeat);
+        if (fail) throw new Error("boom");
+      },
+    });
     const body = '{"type":"price_shift","market_id":"dup"}';
-    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
-    failNext = true;
-    expect(await post(port, body, sig)).to.equal(500);
-    expect(await post(port, body, sig)).to.equal(200);
-    expect(await post(port, body, sig)).to.equal(200);
-    expect(events.filter((e) => e.market_id === "dup")).to.have.length(1);
+    const deliver = () => rekko.handleBody(body, signPayload(body, SECRET));
+    expect(await deliver()).to.include({ status: 500, reason: "handler-failed", repeat: false });
+    fail = false;
+    expect(await deliver(), "the retry of a failure is handled").to.include({ status: 200, handled: true, repeat: false });
+    expect(await deliver()).to.deep.include({ status: 200, message: "repeat suppressed", handled: false, repeat: true });
+    expect(handled).to.deep.equal([false, false]);
   });
-  it("keeps its duplicate memory bounded and time-limited", () => {
-    let now = 0;
-    const seen = new SeenBodies(3, 1000, () => now);
-    expect(["a", "b", "c", "d"].map((k) => seen.checkAndAdd(k))).to.deep.equal([false, false, false, false]);
-    expect(seen.checkAndAdd("a"), "evicted by size").to.equal(false);
-    expect(seen.checkAndAdd("d")).to.equal(true);
-    now = 5000;
-    expect(seen.checkAndAdd("d"), "expired").to.equal(false);
+
+  it("refuses a repeats value it does not know, and the former dedupe option, naming the replacement", () => {
+    expect(() => createNodeReceiver({ secrets: SECRET, onEvent: () => undefined, repeats: "drop" as never })).to.throw(
+      TypeError,
+      /`repeats` is "flag" \(the default\), "suppress" or "off"/,
+    );
+    const old = { secrets: SECRET, onEvent: () => undefined, dedupe: false } as ReceiverOptions<Buffer>;
+    expect(() => createNodeReceiver(old)).to.throw(TypeError, /createNodeReceiver: `dedupe` was replaced by `repeats`/);
+  });
+  it("gives a second, distinct whale_alert with the same body to the handler (regression: the repeat memory dropped distinct events)", async () => {
+    // Rekko's whale_alert carries no id and no timestamp: two genuine alerts can be byte-identical.
+    const body = '{"type":"whale_alert","market_id":"same","platform":"kalshi","side":"yes","flow":5000,"price":0.5}';
+    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
+    expect(await post(port, body, sig)).to.equal(200);
+    expect(await post(port, body, sig)).to.equal(200);
+    expect(events.map((e) => e.market_id)).to.deep.equal(["same", "same"]);
+    expect(repeats, "the second is flagged as a suspected repeat").to.deep.equal([false, true]);
   });
 });
 
-describe("receiver, Node face (defects of issue 14 and bad input)", () => {
+describe("receiver, Node face (regressions and bad input)", () => {
   const servers: Server[] = [];
   async function serve(
     handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -112,36 +130,70 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
   afterEach(async () => {
     for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
   });
+  /** Resolves once the server side of a connection is closed. */
+  const closed = (socket: Socket | undefined): Promise<unknown> =>
+    !socket || socket.destroyed ? Promise.resolve() : once(socket, "close");
 
-  it("makes a duplicate arriving while the first copy is in onEvent wait for it, and share its failure (regression)", async () => {
-    let release: (ok: boolean) => void = () => undefined;
-    let calls = 0;
+  it('with repeats: "suppress", makes a repeat arriving while the first copy is in onEvent wait for it, and share its failure (regression)', async () => {
+    const handler = calls<boolean, boolean>();
+    const secretsAsked = calls<void, void>();
+    let entered = 0;
     const { port } = await serve(
-      createWebhookHandler({
-        secrets: SECRET,
-        onEvent: async () => {
-          calls++;
-          if (!(await new Promise<boolean>((r) => (release = r)))) throw new Error("failed late");
+      createNodeReceiver({
+        // Asked once per delivery, after its body is read: the last step before the repeat memory
+        // that waits for anything (node:crypto is synchronous).
+        secrets: async () => {
+          await secretsAsked.enter();
+          return SECRET;
         },
-      }),
+        repeats: "suppress",
+        onEvent: async (_e, delivery) => {
+          entered++;
+          if (!(await handler.enter(delivery.repeat))) throw new Error("failed late");
+        },
+      }).handle,
     );
     const body = '{"type":"whale_alert","market_id":"late-failure"}';
     const sig = { "x-webhook-signature": signPayload(body, SECRET) };
     const first = post(port, body, sig);
-    await new Promise((r) => setTimeout(r, 50));
+    (await secretsAsked.next()).answer();
+    const inFirst = await handler.next();
     let secondStatus = 0;
     const second = post(port, body, sig).then((s) => (secondStatus = s));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(secondStatus, "not answered while the first is in onEvent").to.equal(0);
-    release(false);
+    (await secretsAsked.next()).answer();
+    await drained();
+    expect([secondStatus, entered], "the repeat waits, not answered and not handled").to.deep.equal([0, 1]);
+    inFirst.answer(false);
     expect(await first).to.equal(500);
     expect(await second, "shares the failure, so Rekko retries and the event is not lost").to.equal(500);
     const retry = post(port, body, sig);
-    await new Promise((r) => setTimeout(r, 50));
-    release(true);
+    (await secretsAsked.next()).answer();
+    const inRetry = await handler.next();
+    expect(inRetry.arg, "a retry after a failure is no repeat").to.equal(false);
+    inRetry.answer(true);
     expect(await retry).to.equal(200);
-    expect(await post(port, body, sig), "then a duplicate").to.equal(200);
-    expect(calls).to.equal(2);
+    const repeat = post(port, body, sig);
+    (await secretsAsked.next()).answer();
+    expect(await repeat, "then a repeat, suppressed").to.equal(200);
+    expect(entered).to.equal(2);
+  });
+
+  it("by default, gives a copy arriving while the first is in onEvent to the handler too, flagged as a repeat", async () => {
+    const handler = calls<boolean, boolean>();
+    const { port } = await serve(
+      createNodeReceiver({ secrets: SECRET, onEvent: async (_e, delivery) => void (await handler.enter(delivery.repeat)) })
+        .handle,
+    );
+    const body = '{"type":"whale_alert","market_id":"concurrent-flag"}';
+    const sig = { "x-webhook-signature": signPayload(body, SECRET) };
+    const first = post(port, body, sig);
+    const inFirst = await handler.next();
+    const second = post(port, body, sig);
+    const inSecond = await handler.next();
+    expect([inFirst.arg, inSecond.arg], "the second is in the handler while the first still is").to.deep.equal([false, true]);
+    inSecond.answer(true);
+    inFirst.answer(true);
+    expect(await Promise.all([first, second])).to.deep.equal([200, 200]);
   });
 
   /** Streams `total` bytes in 64 KiB chunks without content-length; resolves with the status and headers of the answer. */
@@ -168,12 +220,12 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
 
   it("after answering 413 stops reading the body and closes the connection (regression)", async () => {
     const { port, sockets } = await serve(
-      createWebhookHandler({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => undefined }),
+      createNodeReceiver({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => undefined }).handle,
     );
     const total = 64 * 1024 * 1024;
     const answer = await stream(port, total, { "x-webhook-signature": "a".repeat(64) });
     expect(answer).to.include({ status: 413, connection: "close" });
-    await new Promise((r) => setTimeout(r, 200));
+    await closed(sockets[0]);
     const socket = sockets[0];
     expect(socket?.destroyed, "connection closed").to.equal(true);
     expect(socket?.bytesRead ?? 0, "bytes the server read of a 64 MiB body").to.be.below(8 * 1024 * 1024);
@@ -181,7 +233,7 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
 
   it("answers a declared oversize body 413 without reading it, and a missing signature 401 before reading", async () => {
     const { port, sockets } = await serve(
-      createWebhookHandler({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => undefined }),
+      createNodeReceiver({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => undefined }).handle,
     );
     const reply = await call(`http://127.0.0.1:${port}`, "POST", "/", {
       body: Buffer.alloc(4096, 0x20),
@@ -192,18 +244,18 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
     expect(reply.body).to.deep.equal({ status: "body too large", reason: "body-too-large" });
     const unsigned = await stream(port, 16 * 1024 * 1024, {});
     expect(unsigned).to.include({ status: 401, connection: "close" });
-    await new Promise((r) => setTimeout(r, 200));
+    await closed(sockets[1]);
     expect(sockets[1]?.bytesRead ?? 0).to.be.below(4 * 1024 * 1024);
   });
 
   it("answers 500 parsed-body, at once, when a body parser ran before the handler", async () => {
-    const handler = createWebhookHandler({ secrets: SECRET, onEvent: () => undefined });
+    const { handle } = createNodeReceiver({ secrets: SECRET, onEvent: () => undefined });
     const { port } = await serve((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         (req as IncomingMessage & { body?: unknown }).body = JSON.parse(Buffer.concat(chunks).toString());
-        handler(req, res);
+        handle(req, res);
       });
     });
     const body = '{"type":"whale_alert"}';
@@ -221,6 +273,7 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
       headers: { "x-webhook-signature": "a".repeat(64) },
     }) as unknown as IncomingMessage;
     const answered: { status?: number; body?: string } = {};
+    const ended = gate();
     const res = {
       headersSent: false,
       destroyed: false,
@@ -229,12 +282,13 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
       },
       end(body: string) {
         answered.body = body;
+        ended.open();
       },
     } as unknown as ServerResponse;
-    createWebhookHandler({ secrets: SECRET, onEvent: () => undefined })(req, res);
+    createNodeReceiver({ secrets: SECRET, onEvent: () => undefined }).handle(req, res);
     (req as unknown as PassThrough).write('{"type":');
     (req as unknown as PassThrough).destroy(new Error("ECONNRESET"));
-    await new Promise((r) => setTimeout(r, 20));
+    await ended.opened;
     expect(answered.status).to.equal(400);
     expect(JSON.parse(answered.body ?? "{}")).to.deep.equal({
       status: "the request body could not be read",
@@ -243,38 +297,82 @@ describe("receiver, Node face (defects of issue 14 and bad input)", () => {
   });
 
   it("answers 405 with Allow: POST to other methods, and refuses options with no handler or no secret when made", async () => {
-    const { port } = await serve(createWebhookHandler({ secrets: SECRET, onEvent: () => undefined }));
+    const { port } = await serve(createNodeReceiver({ secrets: SECRET, onEvent: () => undefined }).handle);
     const reply = await call(`http://127.0.0.1:${port}`, "GET", "/");
     expect([reply.status, reply.headers.allow, (reply.body as { reason?: string }).reason]).to.deep.equal([
       405,
       "POST",
       "method-not-allowed",
     ]);
-    expect(() => createWebhookHandler({ secrets: SECRET } as ReceiverOptions)).to.throw(
+    expect(() => createNodeReceiver({ secrets: SECRET } as ReceiverOptions<Buffer>)).to.throw(
       TypeError,
-      /needs `onEvent` or `on` handlers/,
+      /createNodeReceiver needs `onEvent` or `on` handlers/,
     );
-    expect(() => createWebhookHandler({ secrets: [""], onEvent: () => undefined })).to.throw(TypeError, /non-empty secret/);
+    expect(() => createNodeReceiver({ secrets: [""], onEvent: () => undefined })).to.throw(TypeError, /non-empty secret/);
   });
 
-  it("gives typed events to per-type handlers and the rest to onEvent; processDelivery reports the reason", async () => {
+  it("gives typed events to per-type handlers and the rest to onEvent; handleBody reports the reason", async () => {
     const whales: number[] = [];
     const other: string[] = [];
-    const options: ReceiverOptions = {
+    const rekko = createNodeReceiver({
       secrets: SECRET,
       on: { whale_alert: (e) => void whales.push(e.flow) },
       onEvent: (e) => void other.push(e.type),
-    };
+    });
     const whale = '{"type":"whale_alert","market_id":"m","platform":"kalshi","side":"no","flow":12,"price":0.4}';
-    expect(await processDelivery(whale, signPayload(whale, SECRET), options)).to.include({ status: 200, handled: true });
+    expect(await rekko.handleBody(whale, signPayload(whale, SECRET))).to.include({ status: 200, handled: true });
     const future = '{"type":"orderbook_gap"}';
-    expect(await processDelivery(future, signPayload(future, SECRET), options)).to.include({ status: 200, handled: true });
+    expect(await rekko.handleBody(future, signPayload(future, SECRET))).to.include({ status: 200, handled: true });
     expect(whales).to.deep.equal([12]);
     expect(other).to.deep.equal(["orderbook_gap"]);
-    expect(await processDelivery({ type: "x" } as never, "a".repeat(64), options)).to.include({
+    expect(await rekko.handleBody({ type: "x" } as never, "a".repeat(64))).to.include({
       status: 500,
       reason: "parsed-body",
     });
-    expect(await processDelivery(whale, undefined, options)).to.include({ status: 401, reason: "missing-signature" });
+    expect(await rekko.handleBody(whale, undefined)).to.include({ status: 401, reason: "missing-signature" });
+  });
+
+  it("verify and verifyBody: the checks of handle without a handler, for a route that answers itself", async () => {
+    let called = 0;
+    const rekko = createNodeReceiver({ secrets: SECRET, maxBodyBytes: 1024, onEvent: () => void called++ });
+    const { port } = await serve((req, res) => {
+      rekko.verify(req).then((result) => {
+        const answer = result.ok ? { type: result.event.type, bytes: result.rawBody.length } : { reason: result.reason };
+        res.writeHead(result.ok ? 200 : result.status, { "content-type": "application/json", connection: "close" });
+        res.end(JSON.stringify(answer));
+      });
+    });
+    const body = '{"type":"whale_alert","market_id":"self"}';
+    const base = `http://127.0.0.1:${port}`;
+    const ok = await call(base, "POST", "/", { body, headers: { "x-webhook-signature": signPayload(body, SECRET) } });
+    expect([ok.status, ok.body]).to.deep.equal([200, { type: "whale_alert", bytes: body.length }]);
+    const forged = await call(base, "POST", "/", { body, headers: { "x-webhook-signature": signPayload(body, "x".repeat(20)) } });
+    expect([forged.status, forged.body]).to.deep.equal([401, { reason: "mismatch" }]);
+    const big = await call(base, "POST", "/", {
+      body: Buffer.alloc(4096, 0x20),
+      headers: { "x-webhook-signature": "a".repeat(64) },
+    });
+    expect([big.status, big.body]).to.deep.equal([413, { reason: "body-too-large" }]);
+    const verified = await rekko.verifyBody(Buffer.from(body), signPayload(body, SECRET));
+    expect(verified.ok && Buffer.isBuffer(verified.rawBody), "the Node face gives Buffers").to.equal(true);
+    expect(await rekko.verifyBody(body, [signPayload(body, SECRET), "b".repeat(64)])).to.include({
+      reason: "malformed-signature",
+    });
+    expect(called, "no handler ran").to.equal(0);
+  });
+
+  it("createWebhookHandler, kept for programs written against 0.1.0, is a Node receiver's handle", async () => {
+    const got: string[] = [];
+    const { port } = await serve(createWebhookHandler({ secrets: SECRET, onEvent: (e) => void got.push(e.type) }));
+    const body = '{"type":"price_shift"}';
+    const reply = await call(`http://127.0.0.1:${port}`, "POST", "/", {
+      body,
+      headers: { "x-webhook-signature": signPayload(body, SECRET) },
+    });
+    expect([reply.status, got]).to.deep.equal([200, ["price_shift"]]);
+    expect(() => createWebhookHandler({ secrets: [], onEvent: () => undefined })).to.throw(
+      TypeError,
+      /createWebhookHandler needs at least one non-empty secret/,
+    );
   });
 });

@@ -1,15 +1,15 @@
 import { createHmac } from "node:crypto";
 import { expect } from "chai";
 import {
-  handleRekkoRequest,
+  createWebReceiver,
   isKnownEvent,
   type KnownRekkoEvent,
   REASONS,
+  type ReceiverOptions,
   type RekkoEvent,
-  type RekkoHandlerOptions,
-  verifyRekkoBody,
-  verifyRekkoRequest,
+  type SecretsOption,
 } from "../../provider/receiver/index.web";
+import { calls } from "./sync";
 
 const SECRET = "web-face-secret-0123456789";
 const sign = (body: string | Uint8Array, secret = SECRET) => createHmac("sha256", secret).update(body).digest("hex");
@@ -36,14 +36,21 @@ function endless(chunk: Uint8Array, failAfter?: number) {
   return { stream, seen };
 }
 
+/** A receiver used only to verify (its handler is never called by `verify`). */
+const verifier = (secrets: SecretsOption = [SECRET], maxBodyBytes?: number) =>
+  createWebReceiver({ secrets, maxBodyBytes, onEvent: () => expect.fail("verify calls no handler") });
+/** Verifies `request` with a new receiver accepting `secrets`. */
+const verifyWith = (request: Request, secrets: SecretsOption, options: { maxBodyBytes?: number } = {}) =>
+  verifier(secrets, options.maxBodyBytes).verify(request);
+
 async function answer(response: Response): Promise<{ status: number; reason?: string; message: string }> {
   const body = (await response.json()) as { status: string; reason?: string };
   return { status: response.status, reason: body.reason, message: body.status };
 }
 
-describe("receiver, web face (Request → verification)", () => {
+describe("receiver, web face: verify and verifyBody", () => {
   it("verifies a signed delivery and returns the parsed event and the exact bytes", async () => {
-    const result = await verifyRekkoRequest(signed(WHALE), [SECRET]);
+    const result = await verifyWith(signed(WHALE), [SECRET]);
     expect(result.ok).to.equal(true);
     if (!result.ok) return;
     expect(result.event).to.include({ type: "whale_alert", market_id: "KX-1", flow: 250000 });
@@ -52,8 +59,8 @@ describe("receiver, web face (Request → verification)", () => {
 
   it("accepts any of the accepted secrets (rotation), given as a list or a function", async () => {
     const next = "next-secret-abcdefghijklmnop";
-    expect((await verifyRekkoRequest(signed(WHALE, next), [SECRET, next])).ok).to.equal(true);
-    expect((await verifyRekkoRequest(signed(WHALE, next), async () => [next])).ok).to.equal(true);
+    expect((await verifyWith(signed(WHALE, next), [SECRET, next])).ok).to.equal(true);
+    expect((await verifyWith(signed(WHALE, next), async () => [next])).ok).to.equal(true);
   });
 
   const refusals: [string, () => Request, keyof typeof REASONS][] = [
@@ -76,7 +83,7 @@ describe("receiver, web face (Request → verification)", () => {
   ];
   for (const [what, request, reason] of refusals) {
     it(`refuses ${what} as ${reason} (${REASONS[reason].status})`, async () => {
-      const result = await verifyRekkoRequest(request(), [SECRET]);
+      const result = await verifyWith(request(), [SECRET]);
       expect(result).to.deep.equal({ ok: false, reason, ...REASONS[reason] });
     });
   }
@@ -84,47 +91,48 @@ describe("receiver, web face (Request → verification)", () => {
   it("refuses a body someone already read as parsed-body (500), without reading again", async () => {
     const request = signed(WHALE);
     await request.text();
-    expect(await verifyRekkoRequest(request, [SECRET])).to.include({ ok: false, reason: "parsed-body", status: 500 });
+    expect(await verifyWith(request, [SECRET])).to.include({ ok: false, reason: "parsed-body", status: 500 });
   });
 
   it("refuses a declared oversize body without reading it, and stops reading an undeclared one past the limit", async () => {
     const declared = endless(new Uint8Array(1024));
     const big = post(declared.stream, { "x-webhook-signature": "a".repeat(64), "content-length": "999999" });
-    expect(await verifyRekkoRequest(big, [SECRET], { maxBodyBytes: 4096 })).to.include({ reason: "body-too-large", status: 413 });
+    expect(await verifyWith(big, [SECRET], { maxBodyBytes: 4096 })).to.include({ reason: "body-too-large", status: 413 });
     expect(declared.seen.cancelled, "declared oversize body cancelled").to.equal(true);
     const streamed = endless(new Uint8Array(1024));
     const request = post(streamed.stream, { "x-webhook-signature": "a".repeat(64) });
-    expect(await verifyRekkoRequest(request, [SECRET], { maxBodyBytes: 4096 })).to.include({ reason: "body-too-large" });
+    expect(await verifyWith(request, [SECRET], { maxBodyBytes: 4096 })).to.include({ reason: "body-too-large" });
     expect(streamed.seen.cancelled, "stream cancelled").to.equal(true);
     expect(streamed.seen.pulls, "chunks pulled").to.be.at.most(8);
   });
 
   it("answers read-error (400) to a body stream that errors midway", async () => {
     const { stream } = endless(new TextEncoder().encode('{"type":'), 2);
-    const result = await verifyRekkoRequest(post(stream, { "x-webhook-signature": "a".repeat(64) }), [SECRET]);
+    const result = await verifyWith(post(stream, { "x-webhook-signature": "a".repeat(64) }), [SECRET]);
     expect(result).to.include({ ok: false, reason: "read-error", status: 400 });
   });
 
   it("answers no-secret (500) when the secrets function gives none or throws", async () => {
-    expect(await verifyRekkoRequest(signed(WHALE), () => [])).to.include({ reason: "no-secret", status: 500 });
+    expect(await verifyWith(signed(WHALE), () => [])).to.include({ reason: "no-secret", status: 500 });
     const failing = () => {
       throw new Error("secret store down");
     };
-    expect(await verifyRekkoRequest(signed(WHALE), failing)).to.include({ reason: "no-secret" });
+    expect(await verifyWith(signed(WHALE), failing)).to.include({ reason: "no-secret" });
   });
 
-  it("verifies bytes already read (verifyRekkoBody), and refuses a parsed object as parsed-body", async () => {
-    expect((await verifyRekkoBody(new TextEncoder().encode(WHALE), sign(WHALE), SECRET)).ok).to.equal(true);
-    expect((await verifyRekkoBody(WHALE, sign(WHALE), SECRET)).ok).to.equal(true);
+  it("verifies bytes already read (verifyBody), and refuses a parsed object as parsed-body", async () => {
+    const rekko = verifier(SECRET);
+    expect((await rekko.verifyBody(new TextEncoder().encode(WHALE), sign(WHALE))).ok).to.equal(true);
+    expect((await rekko.verifyBody(WHALE, sign(WHALE))).ok).to.equal(true);
     const parsed = JSON.parse(WHALE) as never;
-    expect(await verifyRekkoBody(parsed, sign(WHALE), SECRET)).to.include({ reason: "parsed-body", status: 500 });
+    expect(await rekko.verifyBody(parsed, sign(WHALE))).to.include({ reason: "parsed-body", status: 500 });
   });
 });
 
-describe("receiver, web face (handleRekkoRequest)", () => {
+describe("receiver, web face: createWebReceiver, handle and handleBody", () => {
   const typed: KnownRekkoEvent[] = [];
   const fallback: RekkoEvent[] = [];
-  const options: RekkoHandlerOptions = {
+  const options: ReceiverOptions = {
     secrets: [SECRET],
     on: {
       whale_alert: (e) => {
@@ -139,13 +147,14 @@ describe("receiver, web face (handleRekkoRequest)", () => {
       fallback.push(e);
     },
   };
+  const rekko = createWebReceiver(options);
   beforeEach(() => {
     typed.length = 0;
     fallback.length = 0;
   });
 
   it("answers 405 with Allow: POST to other methods", async () => {
-    const response = await handleRekkoRequest(new Request("http://receiver.test/rekko"), options);
+    const response = await rekko.handle(new Request("http://receiver.test/rekko"));
     expect(response.status).to.equal(405);
     expect(response.headers.get("allow")).to.equal("POST");
     expect(await answer(response)).to.include({ reason: "method-not-allowed" });
@@ -156,7 +165,7 @@ describe("receiver, web face (handleRekkoRequest)", () => {
     const shapeless = '{"type":"whale_alert","market_id":"KX-3"}';
     const analysis = '{"type":"analysis_complete","analysis_id":"an-1","market_id":"KX-4","platform":"kalshi"}';
     for (const body of [WHALE, unknown, shapeless, analysis]) {
-      expect((await handleRekkoRequest(signed(body), options)).status, body).to.equal(200);
+      expect((await rekko.handle(signed(body))).status, body).to.equal(200);
     }
     expect(typed.map((e) => [e.type, e.market_id, e.side])).to.deep.equal([["whale_alert", "KX-1", "YES"]]);
     expect(fallback.map((e) => e.market_id)).to.deep.equal(["KX-2", "KX-3", "KX-4"]);
@@ -170,8 +179,8 @@ describe("receiver, web face (handleRekkoRequest)", () => {
   });
 
   it('answers 200 "ignored" when no handler takes an event', async () => {
-    const only = { secrets: SECRET, on: { price_shift: () => undefined } };
-    const response = await handleRekkoRequest(signed('{"type":"new_type"}'), only);
+    const only = createWebReceiver({ secrets: SECRET, on: { price_shift: () => undefined } });
+    const response = await only.handle(signed('{"type":"new_type"}'));
     expect(await answer(response)).to.deep.equal({
       status: 200,
       reason: undefined,
@@ -186,7 +195,7 @@ describe("receiver, web face (handleRekkoRequest)", () => {
       [signed("{oops"), "not-json"],
     ];
     for (const [request, reason] of cases) {
-      const reply = await answer(await handleRekkoRequest(request, options));
+      const reply = await answer(await rekko.handle(request));
       expect(reply).to.include({ reason, status: REASONS[reason as keyof typeof REASONS].status });
     }
   });
@@ -194,71 +203,82 @@ describe("receiver, web face (handleRekkoRequest)", () => {
   it("answers 500 handler-failed when a handler throws, reports the error to onError, and lets the retry through", async () => {
     let fail = true;
     const errors: unknown[] = [];
-    const flaky: RekkoHandlerOptions = {
+    const flaky = createWebReceiver({
       secrets: SECRET,
       onEvent: () => {
         if (fail) throw new Error("database down");
       },
       onError: (error) => errors.push(error),
-    };
+    });
     const body = '{"type":"price_shift","market_id":"retry"}';
-    expect(await answer(await handleRekkoRequest(signed(body), flaky))).to.include({ status: 500, reason: "handler-failed" });
+    expect(await answer(await flaky.handle(signed(body)))).to.include({ status: 500, reason: "handler-failed" });
     expect(errors.map((e) => (e as Error).message)).to.deep.equal(["database down"]);
     fail = false;
-    expect((await handleRekkoRequest(signed(body), flaky)).status).to.equal(200);
+    expect((await flaky.handle(signed(body))).status).to.equal(200);
   });
 
-  it("suppresses a duplicate across requests given the same options object", async () => {
+  it("gives a second, distinct whale_alert with the same body to the handler (regression: the repeat memory dropped distinct events)", async () => {
+    // Rekko's whale_alert carries no id and no timestamp: two genuine alerts can be byte-identical.
+    const whales: [number, boolean][] = [];
+    const receiver = createWebReceiver({
+      secrets: SECRET,
+      on: { whale_alert: (e, delivery) => void whales.push([e.flow, delivery.repeat]) },
+    });
+    expect((await receiver.handle(signed(WHALE))).status).to.equal(200);
+    expect((await receiver.handleBody(WHALE, sign(WHALE))).status).to.equal(200);
+    expect(whales, "both reach the handler; the second is flagged as a suspected repeat").to.deep.equal([
+      [250000, false],
+      [250000, true],
+    ]);
+  });
+
+  it('with repeats: "suppress", answers a repeat 200 without the handler; each receiver has its own memory', async () => {
+    const suppressing = createWebReceiver({ ...options, repeats: "suppress" });
     const body =
       '{"type":"price_shift","market_id":"dup-web","platform":"kalshi","old_yes":0.1,"new_yes":0.2,"change_pct":100,"timestamp":"2026-03-21T14:30:00Z"}';
-    expect(await answer(await handleRekkoRequest(signed(body), options))).to.include({ status: 200, message: "ok" });
-    expect(await answer(await handleRekkoRequest(signed(body), options))).to.include({
+    expect(await answer(await suppressing.handle(signed(body)))).to.include({ status: 200, message: "ok" });
+    expect(await answer(await suppressing.handle(signed(body)))).to.include({
       status: 200,
-      message: "duplicate ignored",
+      message: "repeat suppressed",
     });
-    expect(typed.map((e) => e.market_id)).to.deep.equal(["dup-web"]);
+    expect(await suppressing.handleBody(body, sign(body))).to.include({ status: 200, repeat: true, handled: false });
+    const other = createWebReceiver({ ...options, repeats: "suppress" });
+    expect(await other.handleBody(body, sign(body)), "another receiver").to.include({
+      status: 200,
+      repeat: false,
+      handled: true,
+    });
+    expect(typed.map((e) => e.market_id)).to.deep.equal(["dup-web", "dup-web"]);
   });
 
-  it("makes a duplicate that arrives while the first copy is being handled share the first's outcome (regression: issue 14)", async () => {
-    let release: (ok: boolean) => void = () => undefined;
-    let calls = 0;
-    const slow: RekkoHandlerOptions = {
+  it("by default, gives a copy arriving while the first is being handled to the handler too, flagged; a failure of the first does not touch it", async () => {
+    const handler = calls<boolean, boolean>();
+    const slow = createWebReceiver({
       secrets: SECRET,
-      onEvent: async () => {
-        calls++;
-        if (!(await new Promise<boolean>((r) => (release = r)))) throw new Error("failed after a while");
+      onEvent: async (_e, delivery) => {
+        if (!(await handler.enter(delivery.repeat))) throw new Error("failed after a while");
       },
-    };
-    const body = '{"type":"whale_alert","market_id":"concurrent"}';
-    const first = handleRekkoRequest(signed(body), slow);
-    await new Promise((r) => setTimeout(r, 20));
-    let secondDone = false;
-    const second = handleRekkoRequest(signed(body), slow).then((r) => {
-      secondDone = true;
-      return r;
     });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(secondDone, "the duplicate waits for the first").to.equal(false);
-    release(false);
+    const body = '{"type":"whale_alert","market_id":"concurrent"}';
+    const first = slow.handle(signed(body));
+    const inFirst = await handler.next();
+    const second = slow.handle(signed(body));
+    const inSecond = await handler.next();
+    expect([inFirst.arg, inSecond.arg], "the second is in the handler while the first still is").to.deep.equal([false, true]);
+    inFirst.answer(false);
     expect((await first).status).to.equal(500);
-    expect((await second).status, "the duplicate shares the failure, so Rekko retries it").to.equal(500);
-    const retry = handleRekkoRequest(signed(body), slow);
-    await new Promise((r) => setTimeout(r, 20));
-    release(true);
-    expect((await retry).status).to.equal(200);
-    expect(calls).to.equal(2);
+    inSecond.answer(true);
+    expect((await second).status).to.equal(200);
   });
 
-  it("refuses options with no handler or no secret when called", async () => {
-    const noHandler = { secrets: SECRET } as RekkoHandlerOptions;
-    await handleRekkoRequest(signed(WHALE), noHandler).then(
-      () => expect.fail("should refuse"),
-      (e: Error) => expect(e.message).to.match(/needs `onEvent` or `on` handlers/),
+  it("refuses options with no handler or no secret when made", () => {
+    expect(() => createWebReceiver({ secrets: SECRET } as ReceiverOptions)).to.throw(
+      TypeError,
+      /createWebReceiver needs `onEvent` or `on` handlers/,
     );
-    const noSecret = { secrets: [], onEvent: () => undefined };
-    await handleRekkoRequest(signed(WHALE), noSecret).then(
-      () => expect.fail("should refuse"),
-      (e: Error) => expect(e.message).to.match(/at least one non-empty secret/),
+    expect(() => createWebReceiver({ secrets: [], onEvent: () => undefined })).to.throw(
+      TypeError,
+      /at least one non-empty secret/,
     );
   });
 });

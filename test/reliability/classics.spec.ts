@@ -8,10 +8,15 @@ import { expect } from "chai";
 import { checkInputs, urlProblem } from "../../provider/core/validation";
 import { diffWebhook, isUnknown, UNKNOWN } from "../../provider/dynamic/protocol";
 import * as rt from "../../provider/dynamic/runtime";
-import { processDelivery } from "../../provider/receiver/node";
+import type { ReceiverOptions } from "../../provider/receiver";
+import { createNodeReceiver } from "../../provider/receiver/node";
 import { signPayload } from "../../provider/receiver/signature";
 import { RekkoEmulator } from "../../provider/testing";
 import { call } from "../support/http";
+
+/** One delivery to a new Node receiver. */
+const processDelivery = (body: Buffer, signature: string, options: ReceiverOptions<Buffer>) =>
+  createNodeReceiver(options).handleBody(body, signature);
 
 const remote = { allowLocalReceivers: false, isPending: isUnknown };
 const SECRET = "classic-secret-0123456789abcdef";

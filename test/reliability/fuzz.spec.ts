@@ -40,7 +40,7 @@ describe("reliability: bad input, property-based (reduced)", function () {
   it("check (the runtime's, with arbitrary settings): never rejects; failures name the field or setting", async () => {
     verify(await fuzzRuntimeCheck(runs, seed));
   });
-  it("receiver (processDelivery): never rejects; 401 exactly for bad signatures, 400/200/500 as documented", async () => {
+  it("receiver (a Node receiver's handleBody): never rejects; 401 exactly for bad signatures, 400/200/500 as documented", async () => {
     verify(await fuzzReceiver(runs, seed));
   });
   it("receiver (createWebhookHandler over HTTP): always answers 200/400/401/405/413", async () => {

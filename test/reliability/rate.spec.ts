@@ -33,8 +33,8 @@ describe("reliability: rate limit (reduced)", function () {
       expect(p.pace.spanMs, `${name}: span vs the floor`).to.be.at.least(p.floorMs - 250);
       if (p.floorMs > 0) expect(p.pace.spanMs, `${name}: span vs 1.25 × the floor`).to.be.at.most(1.25 * p.floorMs);
     }
-    // Six POSTs after the one list a creating session takes first (the unknown-outcome guard).
-    expect(phase(paced, "up").pace.served).to.equal(7);
+    // Six POSTs and no list (a list is taken only when a create's outcome is unknown).
+    expect(phase(paced, "up").pace.served).to.equal(6);
     expect(phase(paced, "destroy").pace.served).to.equal(6);
 
     const limited = ["up", "refresh", "destroy"].map((name) => phase(absorbed, name));

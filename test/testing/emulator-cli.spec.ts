@@ -10,8 +10,14 @@ const CLI = join(__dirname, "..", "..", "provider", "cli", "emulator.ts");
 /** Emulators started by a test and not yet exited: killed after each test, so a failure cannot leave one running. */
 const running = new Set<ChildProcess>();
 
-function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   running.add(child);
   child.once("exit", () => running.delete(child));
   let text = "";
@@ -76,6 +82,46 @@ describe("rekko-emulator command", () => {
     await emu.exited;
   });
 
+  it("takes keys and the control token from the environment (out of ps), and the modes from their flags", async () => {
+    const env = {
+      REKKO_EMULATOR_API_KEYS: "rk_pro_env_key_000001, rk_pro_env_key_000002",
+      REKKO_EMULATOR_CONTROL_TOKEN: "env-given-control-token-01",
+    };
+    const emu = start(
+      ["--normalize-urls", "--list-lag-ms", "0", "--clock-skew-ms=-60000", "--deep-counts", "writes", "--deep-quota", "1"],
+      env,
+    );
+    const [, url = ""] = await waitFor(emu.output, /listening on (\S+)\n/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emu.output()).not.to.match(/api key|control token|rk_pro_env|env-given/);
+    const settings = await call(url, "GET", "/_emulator/billing", { key: "env-given-control-token-01" });
+    expect(settings.status).to.equal(200);
+    expect(settings.body).to.include({ deepCounts: "writes" });
+    const created = await call(url, "POST", "/v1/webhooks", {
+      key: "rk_pro_env_key_000002",
+      json: { url: "https://Hooks.Example.com:443", events: ["whale_alert"] },
+    });
+    expect(created.body).to.include({ url: "https://hooks.example.com/" });
+    expect(Date.parse(String(created.headers.date)) - Date.now()).to.be.closeTo(-60_000, 3000);
+    const again = await call(url, "POST", "/v1/webhooks", {
+      key: "rk_pro_env_key_000002",
+      json: { url: "https://hooks.example.com/2", events: ["whale_alert"] },
+    });
+    expect(again.status).to.equal(429);
+    expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_env_key_000002" })).status, "a list is not billed").to.equal(
+      200,
+    );
+    expect((await call(url, "GET", "/v1/webhooks", { key: "rk_pro_env_key_000001" })).status).to.equal(200);
+    const given = start(["--api-key", "rk_pro_flag_key_00001"], env);
+    const [, other = ""] = await waitFor(given.output, /listening on (\S+)\n/);
+    expect((await call(other, "GET", "/v1/webhooks", { key: "rk_pro_flag_key_00001" })).status, "a flag wins").to.equal(200);
+    expect((await call(other, "GET", "/v1/webhooks", { key: "rk_pro_env_key_000001" })).status).to.equal(401);
+    for (const child of [emu, given]) {
+      child.child.kill("SIGTERM");
+      await child.exited;
+    }
+  });
+
   it("refuses a non-loopback host without --allow-remote, a corrupt --state file, and bad flags, with exit 2", async () => {
     const remote = start(["--host", "0.0.0.0"]);
     expect(await remote.exited).to.equal(2);
@@ -90,5 +136,8 @@ describe("rekko-emulator command", () => {
     const bad = start(["--port", "abc"]);
     expect(await bad.exited).to.equal(2);
     expect(bad.output()).to.match(/--port must be an integer/);
+    const counts = start(["--deep-counts", "reads"]);
+    expect(await counts.exited).to.equal(2);
+    expect(counts.output()).to.match(/--deep-counts must be create, writes or all/);
   });
 });

@@ -16,6 +16,10 @@ const ROUTES: [string, string, unknown?][] = [
   ["POST", "/_emulator/faults", { kind: "status", status: 503 }],
   ["DELETE", "/_emulator/faults"],
   ["PUT", "/_emulator/config", { rateLimitPerMinute: 1 }],
+  ["GET", "/_emulator/clock"],
+  ["PUT", "/_emulator/clock", { advanceMs: 60_000 }],
+  ["GET", "/_emulator/billing"],
+  ["PUT", "/_emulator/billing", { key: KEY, quotas: { deep: 0 } }],
   ["POST", "/_emulator/events", { type: "whale_alert" }],
   ["POST", "/_emulator/reset"],
 ];
@@ -52,6 +56,8 @@ describe("emulator: the control surface needs the control token", () => {
     expect(emu.webhooks()).to.have.length(1);
     expect(emu.faultSpecs()).to.deep.equal([]);
     expect(emu.settings().rateLimitPerMinute).to.equal(0);
+    expect(emu.clock().offsetMs).to.equal(0);
+    expect(emu.account(KEY).quotas.deep).to.equal(null);
   });
 
   it("serves every route with the token", async () => {

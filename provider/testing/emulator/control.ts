@@ -1,6 +1,6 @@
 /**
  * The control surface under `/_emulator/`: deliver events, program faults, read the request
- * log and the stored secrets, change settings, reset. It reads every key's webhook secrets and
+ * log and the stored secrets, change settings, set the clock and the billing, reset. It reads every key's webhook secrets and
  * sends validly signed deliveries, so each request must carry the control token
  * (`Authorization: Bearer <token>`), and a body must be `application/json` (a cross-origin
  * page cannot send either without a CORS preflight, which the emulator never answers).
@@ -8,9 +8,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { EVENT_TYPES, isEventType, type RekkoEventType } from "../../core/events";
+import { type Account, checkTierValues, type DeepCounts, type TierCounts, type TierQuotas } from "./billing";
 import type { DeliveryReport } from "./delivery";
 import type { FaultSpec } from "./faults";
 import { BodyError, isJsonType, readBody } from "./http";
+import { checkSettings, type EmulatorSettings, MAX_CLOCK_OFFSET_MS } from "./options";
 import type { LoggedRequest } from "./requestLog";
 import type { EmulatedWebhook } from "./store";
 
@@ -25,10 +27,48 @@ export interface ControlTarget {
   faultSpecs(): FaultSpec[];
   addFault(spec: FaultSpec): string;
   clearFaults(): void;
-  setRateLimit(perMinute: number): void;
-  setDisableAfter(failures: number): void;
-  settings(): { rateLimitPerMinute: number; disableAfterFailures: number };
+  configure(settings: Partial<EmulatorSettings>): void;
+  settings(): EmulatorSettings;
+  clock(): ClockView;
+  setClock(change: ClockChange): ClockView;
+  billing(): BillingView;
+  setBilling(key: string, change: { quotas?: Partial<TierQuotas>; usage?: Partial<TierCounts> }): Account & { key: string };
   trigger(type: RekkoEventType, data?: Record<string, unknown>): Promise<DeliveryReport[]>;
+}
+
+/** The emulator's clock: its time (ISO 8601) and how far it is ahead of the machine's, ms. */
+export interface ClockView {
+  now: string;
+  offsetMs: number;
+}
+
+/** One of: move the clock to `now` (a date, or ISO 8601 text), forward by `advanceMs`, or set `offsetMs` from the machine's clock. */
+export interface ClockChange {
+  now?: Date | string;
+  advanceMs?: number;
+  offsetMs?: number;
+}
+
+/** Which calls count, and every accepted key's account (keys masked). */
+export interface BillingView {
+  deepCounts: DeepCounts;
+  accounts: (Account & { key: string })[];
+}
+
+/** Checks a clock change from the control surface; throws naming the field. */
+function clockChange(body: Record<string, unknown>): ClockChange {
+  const given = (["now", "advanceMs", "offsetMs"] as const).filter((k) => body[k] !== undefined);
+  if (given.length !== 1) throw new Error("give exactly one of now (ISO 8601), advanceMs, offsetMs");
+  if (body.now !== undefined) {
+    if (typeof body.now !== "string" || Number.isNaN(Date.parse(body.now))) throw new Error("now must be an ISO 8601 date");
+    return { now: body.now };
+  }
+  const name = given[0] === "advanceMs" ? "advanceMs" : "offsetMs";
+  const v = body[name];
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || Math.abs(v) > MAX_CLOCK_OFFSET_MS) {
+    throw new Error(`${name} must be a whole number of ms within ±${MAX_CLOCK_OFFSET_MS}`);
+  }
+  return { [name]: v };
 }
 
 /** True when the request's bearer token is `token` (compared in constant time). */
@@ -106,16 +146,23 @@ async function route(target: ControlTarget, route: string, body: Record<string, 
     case "DELETE /_emulator/faults":
       target.clearFaults();
       return { status: "cleared" };
-    case "PUT /_emulator/config": {
-      const rate = body.rateLimitPerMinute;
-      if (rate !== undefined && !(typeof rate === "number" && rate >= 0))
-        throw new Error("rateLimitPerMinute must be a number ≥ 0");
-      const after = body.disableAfterFailures;
-      if (after !== undefined && !(typeof after === "number" && after >= 1))
-        throw new Error("disableAfterFailures must be a number ≥ 1");
-      if (typeof rate === "number") target.setRateLimit(rate);
-      if (typeof after === "number") target.setDisableAfter(after);
+    case "PUT /_emulator/config":
+      target.configure(checkSettings(body));
       return target.settings();
+    case "GET /_emulator/clock":
+      return target.clock();
+    case "PUT /_emulator/clock":
+      return target.setClock(clockChange(body));
+    case "GET /_emulator/billing":
+      return target.billing();
+    case "PUT /_emulator/billing": {
+      if (typeof body.key !== "string") throw new Error("key must be the API key whose billing to change");
+      if (body.quotas !== undefined) checkTierValues(body.quotas, "quotas", true);
+      if (body.usage !== undefined) checkTierValues(body.usage, "usage", false);
+      return target.setBilling(body.key, {
+        ...(body.quotas !== undefined ? { quotas: body.quotas as Partial<TierQuotas> } : {}),
+        ...(body.usage !== undefined ? { usage: body.usage as Partial<TierCounts> } : {}),
+      });
     }
     case "POST /_emulator/events": {
       const type = body.type;

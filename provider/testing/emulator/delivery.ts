@@ -1,5 +1,7 @@
 /** Delivering one event to one webhook, as Rekko does: a JSON POST signed with the webhook's secret. */
+import { EVENT_TYPES, isEventType, type RekkoEventType } from "../../core/events";
 import { SIGNATURE_HEADER, signPayload } from "../../receiver/signature";
+import { defaultPayload } from "../payloads";
 import type { EmulatedWebhook } from "./store";
 
 /** The result of one delivery attempt. */
@@ -51,4 +53,22 @@ export async function deliver(
   hook.failure_count = ok ? 0 : hook.failure_count + 1;
   if (!ok && hook.failure_count >= disableAfter) hook.enabled = false;
   return { webhook_id: hook.webhook_id, url: hook.url, ok, status, error, duration_ms: Date.now() - started, signature };
+}
+
+/**
+ * Delivers an event (the documented payload of `type` stamped `now`, with `data` over it) to
+ * every enabled webhook of `hooks` subscribed to its type, at once. Throws on an unknown type.
+ */
+export function deliverEvent(
+  hooks: readonly EmulatedWebhook[],
+  type: RekkoEventType,
+  data: Record<string, unknown>,
+  now: Date,
+  timeoutMs: number,
+  disableAfter: number,
+): Promise<DeliveryReport[]> {
+  if (!isEventType(type)) throw new Error(`event type must be one of ${EVENT_TYPES.join(", ")}`);
+  const body = JSON.stringify({ type, ...defaultPayload(type, now), ...data });
+  const targets = hooks.filter((w) => w.enabled && w.events.includes(type));
+  return Promise.all(targets.map((w) => deliver(w, body, timeoutMs, disableAfter)));
 }

@@ -1,6 +1,6 @@
 /**
- * Programmed faults: checking a spec, and matching faults to a request. Both are pure: the
- * emulator keeps the list and replaces it with what {@link matchFaults} returns.
+ * Programmed faults: checking a spec, matching faults to a request, and the list the emulator
+ * keeps. All pure: no I/O.
  */
 import { validateHeaderName, validateHeaderValue } from "node:http";
 
@@ -103,4 +103,34 @@ export function matchFaults(faults: readonly Fault[], method: string, path: stri
   const applied = hits.filter((f) => f.kind === "latency" || f === outcome);
   for (const f of applied) f.used += 1;
   return { applied, remaining: next.filter((f) => f.used < limitOf(f)) };
+}
+
+/** The programmed faults, in the order they were added. */
+export class FaultList {
+  private faults: Fault[] = [];
+  private seq = 0;
+
+  /** Programs a fault; returns its id. Throws (`fault …`) on a malformed spec. */
+  add(spec: FaultSpec): string {
+    checkFaultSpec(spec);
+    const id = `fault-${++this.seq}`;
+    this.faults.push({ ...spec, id, seen: 0, used: 0 });
+    return id;
+  }
+
+  /** The faults still active, with their ids. */
+  specs(): (FaultSpec & { id: string })[] {
+    return this.faults.map(({ seen: _s, used: _u, ...f }) => f);
+  }
+
+  /** The faults that apply to a request; used-up ones leave the list. */
+  take(method: string, path: string): Fault[] {
+    const { applied, remaining } = matchFaults(this.faults, method, path);
+    this.faults = remaining;
+    return applied;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
 }

@@ -21,11 +21,15 @@ export function maskKey(key: string | null | undefined): string | null {
 export class RequestLog {
   private readonly lines: LoggedRequest[] = [];
 
-  constructor(private readonly limit = 20_000) {}
+  /** `now` stamps each line (the emulator's clock, ms since the epoch). */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly limit = 20_000,
+  ) {}
 
   /** Appends one request; the key is masked here. */
   add(method: string, path: string, status: number, key: string | null, faults: string[]): void {
-    this.lines.push({ time: new Date().toISOString(), method, path, status, key: maskKey(key), faults });
+    this.lines.push({ time: new Date(this.now()).toISOString(), method, path, status, key: maskKey(key), faults });
     if (this.lines.length > this.limit) this.lines.splice(0, this.lines.length - this.limit);
   }
 

@@ -1,8 +1,9 @@
 /** The emulator's webhook storage: per-key ownership (keys held only as hashes) and the optional state file. */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { WebhookInfo } from "../../core/client";
+import { apiTimestamp } from "./clock";
 import { maskKey } from "./requestLog";
 
 /** A stored webhook, secret included (the API never returns it; the control surface does). */
@@ -18,13 +19,8 @@ export interface StoredWebhook extends EmulatedWebhook {
 }
 
 /** Keys are held only as hashes, in memory and in the state file. */
-function ownerOf(key: string): string {
+export function ownerOf(key: string): string {
   return createHash("sha256").update(key).digest("hex");
-}
-
-/** The API's timestamp shape: microseconds, `Z`. */
-function isoNow(): string {
-  return new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
 /** The fields of a stored webhook the API returns (never the secret or the owner). */
@@ -60,7 +56,11 @@ function isStoredWebhook(w: unknown): w is StoredWebhook {
 export class WebhookStore {
   private readonly hooks = new Map<string, StoredWebhook>();
 
-  constructor(private readonly file?: string) {}
+  /** `now` is the emulator's clock (ms since the epoch): it stamps `created_at`. */
+  constructor(
+    private readonly file?: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * Loads the state file when there is one. A missing file is an empty store; a file that is
@@ -96,15 +96,21 @@ export class WebhookStore {
   private save(): void {
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w", 0o600);
+    // A fresh name opened exclusively: nothing planted at a guessable name (a link) is written through.
+    const tmp = `${this.file}.${randomBytes(8).toString("hex")}.tmp`;
+    const fd = openSync(tmp, "wx", 0o600);
     try {
-      writeFileSync(fd, JSON.stringify({ webhooks: [...this.hooks.values()] }, null, 2));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      try {
+        writeFileSync(fd, JSON.stringify({ webhooks: [...this.hooks.values()] }, null, 2));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.file);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
     }
-    renameSync(tmp, this.file);
   }
 
   /** Every stored webhook (live objects: delivery updates their counters, then calls {@link changed}). */
@@ -126,7 +132,7 @@ export class WebhookStore {
       events: fields.events,
       enabled: true,
       failure_count: 0,
-      created_at: isoNow(),
+      created_at: apiTimestamp(this.now()),
       secret: fields.secret,
       key: maskKey(key) ?? "",
       owner: ownerOf(key),
@@ -136,13 +142,13 @@ export class WebhookStore {
     return hook;
   }
 
-  /** Deletes a key's webhook; false when the key has no webhook with that id. */
-  delete(key: string, id: string): boolean {
+  /** Deletes a key's webhook and returns it; undefined when the key has no webhook with that id. */
+  delete(key: string, id: string): StoredWebhook | undefined {
     const hook = this.hooks.get(id);
-    if (!hook || hook.owner !== ownerOf(key)) return false;
+    if (!hook || hook.owner !== ownerOf(key)) return undefined;
     this.hooks.delete(id);
     this.save();
-    return true;
+    return hook;
   }
 
   /** Writes the state after webhooks were changed in place. */

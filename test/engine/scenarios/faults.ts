@@ -42,7 +42,6 @@ export const faults: Scenario[] = [
   },
   {
     name: "the orphan finder lists exactly the webhook no stack holds, of either face's resources, and --delete deletes only it",
-    knownFailure: { native: { item: "18.1", because: /wh-/ } },
     async run(s) {
       await s.declare([
         { name: "own", url: s.url("own"), events: ["whale_alert"], secret: { kind: "own", value: OWN_1 } },
@@ -61,7 +60,6 @@ export const faults: Scenario[] = [
   },
   {
     name: "SIGINT during up, then the documented recovery (orphan finder, refresh --clear-pending-creates, up): exactly the declared webhooks, none orphaned",
-    knownFailure: { native: { item: "18.1", because: /wh-/ } },
     async run(s) {
       const hooks: Hook[] = Array.from({ length: 6 }, (_, i) => ({
         name: `h${i}`,
@@ -77,7 +75,7 @@ export const faults: Scenario[] = [
       const unheld = s.emu.webhooks().filter((w) => !state.webhooks.some((h) => h.id === w.webhook_id));
       const listed = await s.orphans(["--json"]);
       expect(listed.json?.unmanaged?.map((u) => u.webhook_id).sort()).to.deep.equal(unheld.map((w) => w.webhook_id).sort());
-      await s.orphans(["--delete"]);
+      await s.orphans(["--delete", "--include-interrupted"]);
       await s.refresh({ flags: ["--clear-pending-creates"] });
       await s.up();
       expect(await s.drift()).to.deep.equal([]);

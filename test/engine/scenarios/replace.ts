@@ -59,7 +59,6 @@ export const replace: Scenario[] = [
   },
   {
     name: "a rename with an alias keeps every webhook and its secret: no API call",
-    knownFailure: { native: { item: "18.5", because: /gen|calls|POST|secret/ } },
     async run(s) {
       await s.declare(hooks(s));
       await s.up();
@@ -108,10 +107,7 @@ export const replace: Scenario[] = [
   },
   {
     name: "an adopted webhook kept adopted in the program: up --replace, a taint and a rename without alias end with the state holding a live webhook",
-    knownFailure: {
-      dynamic: { item: "18.3", because: /Rekko does not have|held by no resource|not in the state/ },
-      native: { item: "18.3", because: /Rekko does not have|held by no resource|not in the state|failed/ },
-    },
+    knownFailure: { native: { item: "18.3", because: /Rekko does not have|held by no resource|not in the state|failed/ } },
     async run(s) {
       const legacy = { url: s.url("legacy"), events: ["whale_alert" as const] };
       const id = await s.registerOutside(legacy);
