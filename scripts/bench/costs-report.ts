@@ -23,13 +23,15 @@ const RUN: Record<Operation, string | Record<CostFace, string>> = {
   refresh: "`pulumi refresh` of N webhooks under one provider and key",
   import: {
     rekko: "`pulumi up` adopting 1 webhook registered outside the stack (`adoptWebhookId`)",
-    native: "`pulumi import rekko:index:Webhook` of 1 webhook registered outside the stack",
+    native:
+      "`pulumi import rekko:index:Webhook` of 1 webhook registered outside the stack (its preview and the import each read it)",
   },
   "get-webhooks": {
     rekko: "not offered on this face",
     native: "`pulumi up` of a program that calls `getWebhooks` once and declares nothing",
   },
   orphans: "`pulumi-rekko-orphans` on the stack's export",
+  cost: "`pulumi preview --json | pulumi-rekko cost` for N new webhooks, the key set (the preview's own calls not counted)",
   destroy: "`pulumi destroy` of N webhooks",
 };
 
