@@ -71,7 +71,8 @@ export function costsMarkdown(r: CostsResults): string {
   };
   const run = (op: Operation) => {
     const what = RUN[op];
-    return typeof what === "string" ? what : `dynamic: ${what.rekko}; native: ${what.native}`;
+    // A table cell: a `|` (also inside code) must be escaped, or it ends the cell.
+    return (typeof what === "string" ? what : `dynamic: ${what.rekko}; native: ${what.native}`).replace(/\|/g, "\\|");
   };
   return [
     `N = ${r.n}; one emulator, no faults and no rate limit, so no create's outcome is unknown; ${hostLine(r.machine)}.`,

@@ -158,6 +158,7 @@ describe("benchmark targets (scripts/bench/results.ts, calls.ts)", () => {
       .and.include("| – | 1× GET /v1/webhooks | 1 list per run | yes |");
     expect(row("orphans")).to.include("| 1× GET /v1/webhooks | – | no target | – |");
     expect(row("replace")).to.include("| – | – | N creates and N deletes, no read | not measured |");
+    expect(row("cost"), "a pipe in a cell is escaped").to.include("`pulumi preview --json \\| pulumi-rekko cost`");
   });
 
   it("holds the executable plugin to a start within half a second and to no phase slower than the Node.js-runtime plugin", () => {
