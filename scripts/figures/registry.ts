@@ -3,8 +3,9 @@
  * and of docs/figures/<source>.json), the command that measures it, and the views that render it.
  * A document may hold a measured number only inside a block of one of these.
  */
-import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
+import { DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "../../provider/core/unknownCreate";
+import { DEFAULT_MAX_BODY_BYTES } from "../../provider/receiver/body";
 import { type CostsResults, costsMarkdown } from "../bench/costs-report";
 import { type NativeResults, nativeMarkdown } from "../bench/native-report";
 import { type PluginResults, pluginMarkdown } from "../bench/plugin-report";
@@ -110,10 +111,16 @@ function providerBytes(r: Results<BenchResult>): string {
 }
 
 export const REGISTRY: Registry = {
-  defaults: fromCode("documented defaults of the code", "provider/core/settings.ts, provider/core/unknownCreate.ts", {
-    "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
-    "clock-skew-allowance": () => `${CLOCK_SKEW_ALLOWANCE_MS / 1000} s`,
-  }),
+  defaults: fromCode(
+    "documented defaults of the code",
+    "provider/core/settings.ts, provider/core/unknownCreate.ts, provider/receiver/body.ts",
+    {
+      "base-url": () => `\`${DEFAULT_BASE_URL}\``,
+      "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
+      "receiver-max-body": () => `${DEFAULT_MAX_BODY_BYTES / 1024} KiB`,
+      "clock-skew-allowance": () => `${CLOCK_SKEW_ALLOWANCE_MS / 1000} s`,
+    },
+  ),
   ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
     "": (r) =>
       `took ${seconds(r.data.seconds)}, \`npm ci\` included, for ${r.data.tests.passing} passing tests` +
