@@ -12,6 +12,7 @@ import type { RawSettings } from "../core/settings";
 import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../pulumi/checkFailures";
 import { warn } from "../pulumi/warnings";
+import { forEngine } from "./engineErrors";
 import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protocol";
 
 export type { WebhookInputs, WebhookOutputs } from "../core/session";
@@ -52,19 +53,21 @@ export async function check(
  * `pulumi preview` and `pulumi up` (a dynamic provider has no engine log of its own).
  */
 export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
-  const plan = host.session.diff(id, olds, news, isUnknown);
-  for (const warning of plan.warnings) warn(warning);
-  return diffWebhook(olds, news, plan.replaces);
+  return forEngine("logged", () => {
+    const plan = host.session.diff(id, olds, news, isUnknown);
+    for (const warning of plan.warnings) warn(warning);
+    return diffWebhook(olds, news, plan.replaces);
+  });
 }
 
 /** create: one POST, or adoption of an existing webhook through the list. */
 export async function create(inputs: WebhookInputs): Promise<{ id: string; outs: WebhookOutputs }> {
-  return host.session.create(inputs);
+  return forEngine("returned", () => host.session.create(inputs));
 }
 
 /** read (refresh): one shared list per process; a webhook missing from it is gone. */
 export async function read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
-  return host.session.read(id, props);
+  return forEngine("logged", () => host.session.read(id, props));
 }
 
 /** update: only ever a change of stored provider code; keeps the webhook and its outputs. */
@@ -74,7 +77,7 @@ export async function update(
   _news: Record<string, unknown>,
 ): Promise<{ outs: Record<string, unknown> }> {
   const { [PROVIDER_KEY]: _code, ...outs } = olds;
-  return { outs: await host.session.update(id, outs) };
+  return { outs: await forEngine("returned", () => host.session.update(id, outs)) };
 }
 
 /**
@@ -82,7 +85,7 @@ export async function update(
  * a stored provider from before fingerprints passes none.
  */
 async function remove(id: string, props: Record<string, unknown> = {}): Promise<void> {
-  const { warnings } = await host.session.delete(id, props);
+  const { warnings } = await forEngine("logged", () => host.session.delete(id, props));
   for (const warning of warnings) warn(warning);
 }
 

@@ -4,6 +4,7 @@
  * (webhook.ts), the lookup function (getWebhooks.ts) and the component (component.ts, loaded
  * only when a program declares one). The gRPC framing lives in server.ts.
  */
+import { RekkoKeyMismatchError } from "../core/errors";
 import { WebhookSession } from "../core/session";
 import { missingKeyError, type RawSettings, resolveSettings } from "../core/settings";
 import { NATIVE_GET_WEBHOOKS, NATIVE_WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET } from "../core/types";
@@ -55,6 +56,32 @@ export function rawSettings(config: Props): RawSettings {
   };
 }
 
+/**
+ * Refuses a provider whose API key changed. The webhooks a provider in the state registered are
+ * its old key's: the new key can neither see nor delete them, so each of their diffs refuses;
+ * but a webhook new in the same deployment would be created under the new key meanwhile, and
+ * the stack would then hold webhooks of two keys, which neither key can run. DiffConfig is the
+ * one call that sees both keys and comes before every resource step of the provider.
+ *
+ * DiffConfig sees the provider's inputs only, not whether webhooks were registered with it, so
+ * any change of a known key is refused: a provider stays in the state only while resources use
+ * it (the engine drops an unused one). A key given by `REKKO_API_KEY` is not in the provider's
+ * inputs, so its change is not seen here; the key check of each webhook still refuses it.
+ */
+function refuseKeySwitch(before: unknown, after: unknown, urn: string): void {
+  const known = (k: unknown): k is string => typeof k === "string" && k.trim() !== "" && !isUnknown(k);
+  if (!known(before) || !known(after) || before.trim() === after.trim()) return;
+  const provider = urn === "" ? "this provider" : `'${urn}'`;
+  throw new RekkoKeyMismatchError(
+    "The Rekko API key (rekko:apiKey) changed, and the webhooks of this stack were registered with the previous key. " +
+      "The new key can neither see nor delete them, and a webhook created under it beside them would leave a stack that " +
+      "neither key can run, so nothing was created, updated or deleted. Set the previous key back " +
+      "(`pulumi config set --secret rekko:apiKey <key>`) and run `pulumi up`. To move the stack to another account, " +
+      "first run `pulumi destroy` with the previous key, then switch keys and run `pulumi up`. If no webhook of the stack " +
+      `was registered with the previous key any more (removed with \`pulumi state delete\`), remove the provider the same way: \`pulumi state delete ${provider}\`.`,
+  );
+}
+
 /** The native provider: configuration, and the type tables over one session. */
 export class RekkoNativeProvider {
   private session = new WebhookSession();
@@ -83,10 +110,15 @@ export class RekkoNativeProvider {
     return { inputs: hide(plain, SECRET_CONFIG), failures };
   }
 
-  /** DiffConfig: a changed setting updates the provider in place; it never replaces webhooks. */
-  diffConfig(olds: Props, news: Props): DiffAnswer {
+  /**
+   * DiffConfig: a changed setting updates the provider in place; it never replaces webhooks.
+   * A changed API key is refused here, before any resource of the deployment is created,
+   * updated or deleted ({@link refuseKeySwitch}).
+   */
+  diffConfig(olds: Props, news: Props, urn = ""): DiffAnswer {
     const a = revealProps(olds);
     const b = revealProps(news);
+    refuseKeySwitch(a.apiKey, b.apiKey, urn);
     const changes = SETTINGS.some((k) => isUnknown(b[k]) || JSON.stringify(a[k]) !== JSON.stringify(b[k]));
     return { changes, replaces: [] };
   }

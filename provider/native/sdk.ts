@@ -8,14 +8,24 @@ import type * as grpcTypes from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
 
-/** Resolves modules the way `@pulumi/pulumi` itself does, so both share one gRPC and protobuf. */
-const sdkRequire = (id: string): unknown => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+/** Set to `true` by the single executable's bundler (scripts/dist-plugin.ts); not defined otherwise. */
+declare const PULUMI_REKKO_BUNDLE: boolean | undefined;
+const bundled = typeof PULUMI_REKKO_BUNDLE !== "undefined" && PULUMI_REKKO_BUNDLE;
 
-export const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
-export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof gstruct;
-export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb") as {
-  Empty: new () => unknown;
-};
+/**
+ * Resolves modules the way `@pulumi/pulumi` itself does, so both share one gRPC and protobuf.
+ * In the bundle, where every module exists once, `load` (a static require the bundler follows).
+ */
+const sdkRequire = (id: string, load: () => unknown): unknown =>
+  bundled ? load() : require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+
+export const grpc = sdkRequire("@grpc/grpc-js", () => require("@grpc/grpc-js")) as typeof grpcTypes;
+export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb", () =>
+  require("google-protobuf/google/protobuf/struct_pb"),
+) as typeof gstruct;
+export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb", () =>
+  require("google-protobuf/google/protobuf/empty_pb"),
+) as { Empty: new () => unknown };
 
 /** `@pulumi/pulumi/runtime/settings`: the runtime's global options. */
 export const settings = require("@pulumi/pulumi/runtime/settings") as {

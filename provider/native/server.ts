@@ -12,6 +12,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { CheckFailure } from "../core/validation";
 import { VERSION } from "../core/version";
+import { engineMessage } from "../pulumi/failures";
 import { runConstruct } from "./construct";
 import { type DiffAnswer, RekkoNativeProvider, RekkoProtocolError } from "./provider";
 import { schemaText } from "./schema";
@@ -36,7 +37,10 @@ function diffResponse(answer: DiffAnswer): provproto.DiffResponse {
   return resp;
 }
 
-/** One unary handler: the answer, or the error's message with the gRPC status that says what happened ({@link grpcStatusOf}). */
+/**
+ * One unary handler: the answer, or the error with the gRPC status that says what happened
+ * ({@link grpcStatusOf}) and its message shaped for the CLI ({@link engineMessage}).
+ */
 function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     Promise.resolve()
@@ -44,7 +48,7 @@ function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
       .then(
         (res) => callback(null, res),
         (err: unknown) => {
-          const message = err instanceof Error ? err.message : String(err);
+          const message = engineMessage(err);
           callback({ code: grpcStatusOf(err), details: message, name: "Error", message }, null);
         },
       );
@@ -65,7 +69,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failuresOf(failures));
     }),
     diffConfig: unary((req: provproto.DiffRequest) =>
-      diffResponse(provider.diffConfig(toJs(req.getOlds()), toJs(req.getNews()))),
+      diffResponse(provider.diffConfig(toJs(req.getOlds()), toJs(req.getNews()), req.getUrn())),
     ),
     configure: unary((req: provproto.ConfigureRequest) => {
       // The provider's arguments, or (older engines) the `rekko:*` variables.

@@ -70,12 +70,20 @@ export function findBlocks(text: string): Block[] {
     if (nested >= 0)
       throw new BlockSyntaxError(lineAt(text, contentStart + nested), `a figure marker inside the block ${openMarker(id)}`);
     const lineStart = text.lastIndexOf("\n", m.index - 1) + 1;
+    const inline = text.slice(lineStart, m.index).trim() !== "";
+    const lineEnd = text.indexOf("\n", contentEnd);
+    if (!inline && text.slice(contentEnd + close.length, lineEnd < 0 ? undefined : lineEnd).trim() !== "")
+      throw new BlockSyntaxError(
+        lineAt(text, m.index),
+        `${openMarker(id)} starts a line, so it is a block (Markdown ends a paragraph at a comment that starts a line), ` +
+          `but text follows ${close}: put the opening marker after some words of the sentence, or the text after the block on a line of its own`,
+      );
     blocks.push({
       id,
       source,
       view,
       line: lineAt(text, m.index),
-      inline: text.slice(lineStart, m.index).trim() !== "",
+      inline,
       start: m.index,
       end: contentEnd + close.length,
       contentStart,
