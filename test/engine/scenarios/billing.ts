@@ -76,7 +76,7 @@ async function expectLiveAndVerifying(s: Stage, registered: number): Promise<voi
   expect(s.unverified(outputs, from), "each delivery verifies against acceptedSecrets").to.deep.equal([]);
 }
 
-/** After the reset: nothing in the state or at Rekko but the declared webhook, and the orphan finder agrees. */
+/** After the reset: nothing in the state or at Rekko but the declared webhook, the orphan finder agrees, and nothing leaked. */
 async function expectSettled(s: Stage): Promise<void> {
   expect(await s.drift(), "one webhook per declaration, held and signing with its current secret").to.deep.equal([]);
   const file = join(s.dir, "export.json");
@@ -85,6 +85,7 @@ async function expectSettled(s: Stage): Promise<void> {
   const found = await orphansCli(["--json", file], { apiKey: s.key, baseUrl: s.emu.url });
   expect(found.code, found.stderr).to.equal(0);
   expect(apiCalls(s.emu, mark), "the orphan finder: one list").to.deep.equal([LIST]);
+  expect(await s.leaks(), "no key or secret in the state or any output, the quota failure's included").to.deep.equal([]);
   expect((JSON.parse(found.stdout) as { unmanaged: unknown[] }).unmanaged, "pulumi-rekko-orphans: none unmanaged").to.deep.equal(
     [],
   );
