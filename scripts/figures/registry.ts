@@ -79,7 +79,7 @@ function upgradeOutcome(r: Results<ReliabilityData>): string {
   const what = real.codeChanged
     ? "the stored provider code differed from this version's, and `up` updated each webhook in place"
     : "the stored provider code was identical to this version's, and `up` changed nothing";
-  return `from \`${real.from}\`, ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
+  return `from \`${real.from}\`: ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
 }
 
 const reliability = (
@@ -106,7 +106,7 @@ const withProvenance =
 /** The serialized provider each RekkoWebhook stores (twice) in its state. */
 function providerBytes(r: Results<BenchResult>): string {
   const s = r.data.state.find((x) => x.kind === "rekko");
-  return s ? `${s.providerBytes} bytes (${stamp(r)})` : `(the last run, ${stamp(r)}, measured no state)`;
+  return s ? `${s.providerBytes} bytes, ${stamp(r)}` : `the last run, ${stamp(r)}, measured no state`;
 }
 
 export const REGISTRY: Registry = {
