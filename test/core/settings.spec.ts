@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoConfigError } from "../../provider/core/errors";
 import { WebhookSession } from "../../provider/core/session";
@@ -63,6 +65,18 @@ describe("settings: stack config, then the environment, then the default", () =>
       local: false,
       maxRequestsPerMinute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
     });
+  });
+});
+
+describe("settings: the defaults the schema and the registry docs state are the code's", () => {
+  it("rekko:baseUrl and rekko:maxRequestsPerMinute default in schema.json to DEFAULT_BASE_URL and DEFAULT_MAX_REQUESTS_PER_MINUTE", () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, "..", "..", "provider", "native", "schema.json"), "utf8")) as {
+      config: { variables: Record<string, { default?: unknown; description?: string }> };
+    };
+    const { apiKey, baseUrl, maxRequestsPerMinute } = schema.config.variables;
+    expect(baseUrl?.default).to.equal(DEFAULT_BASE_URL);
+    expect(maxRequestsPerMinute?.default).to.equal(DEFAULT_MAX_REQUESTS_PER_MINUTE);
+    expect(apiKey?.default).to.equal(undefined);
   });
 });
 
