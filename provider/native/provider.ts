@@ -84,16 +84,25 @@ function refuseKeySwitch(before: unknown, after: unknown, urn: string): void {
 
 /** The native provider: configuration, and the type tables over one session. */
 export class RekkoNativeProvider {
-  private session = new WebhookSession();
+  private session: WebhookSession;
   /**
    * Answers of the functions in this session, by token and arguments: a lookup lists once per
    * run (each webhook call is billed), whatever the number of callers with the same arguments.
    */
   private invoked = new Map<string, Promise<InvokeAnswer>>();
 
+  /** @param signal aborted when the deployment is cancelled: the API client stops retrying. */
+  constructor(private readonly signal?: AbortSignal) {
+    this.session = this.newSession({});
+  }
+
+  private newSession(settings: RawSettings): WebhookSession {
+    return new WebhookSession(settings, this.signal ? { signal: this.signal } : {});
+  }
+
   /** Configure: the provider's own arguments (stack config `rekko:*` or an explicit provider's inputs). */
   configure(config: Props): void {
-    this.session = new WebhookSession(rawSettings(config));
+    this.session = this.newSession(rawSettings(config));
     this.invoked = new Map();
   }
 

@@ -4,14 +4,13 @@
  * `@pulumi/pulumi` and typed here. Kept in one place so an SDK change breaks one file.
  * @internal
  */
-import type * as grpcTypes from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
+import { sdkGrpc, sdkRequire } from "../pulumi/sdkModules";
 
-/** Resolves modules the way `@pulumi/pulumi` itself does, so both share one gRPC and protobuf. */
-const sdkRequire = (id: string): unknown => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+export { engineAddress } from "../pulumi/sdkModules";
 
-export const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+export const grpc = sdkGrpc();
 export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof gstruct;
 export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb") as {
   Empty: new () => unknown;
@@ -64,17 +63,6 @@ export const providerServer = require("@pulumi/pulumi/provider/server") as {
     dependencies: { get(key: string): { getUrnsList(): string[] } | undefined },
   ): Promise<pulumi.Inputs>;
 };
-
-/** The engine address among a plugin's arguments (after `--logtostderr`, `-v=N`, `--tracing X`). */
-export function engineAddress(args: readonly string[]): string | undefined {
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "--tracing") i += 1;
-    else if (a !== "--logtostderr" && !a.startsWith("-v=") && a !== "--logflow") rest.push(a);
-  }
-  return rest[0];
-}
 
 /** An Output's value, waited for (the SDK's internal `promise()`; `apply` would not wait in preview). */
 export function settled<T>(output: pulumi.Output<T>): Promise<T> {
