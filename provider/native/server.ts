@@ -15,6 +15,7 @@ import { VERSION } from "../core/version";
 import { engineMessage } from "../pulumi/failures";
 import { ProviderLifecycle } from "../pulumi/lifecycle";
 import { runConstruct } from "./construct";
+import { engineWarnings } from "./engineLog";
 import { type DiffAnswer, RekkoNativeProvider, RekkoProtocolError } from "./provider";
 import { schemaText } from "./schema";
 import { emptyproto, engineAddress, grpc, runtimeState, settings, structproto } from "./sdk";
@@ -91,18 +92,24 @@ function service(provider: RekkoNativeProvider, engine: string | undefined, life
       return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(true).setAcceptoutputs(true);
     }),
     check: unary((req: provproto.CheckRequest) => {
-      const { inputs, failures } = provider.check(req.getType(), toJs(req.getNews()));
+      const { inputs, failures } = provider.check(req.getType(), toJs(req.getNews()), req.getUrn());
       return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failuresOf(failures));
     }),
-    diff: unary((req: provproto.DiffRequest) =>
-      diffResponse(provider.diff(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
+    diff: unary(async (req: provproto.DiffRequest) =>
+      diffResponse(await provider.diff(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()), req.getUrn())),
     ),
     create: unary(async (req: provproto.CreateRequest) => {
-      const { id, outs } = await provider.create(req.getType(), toJs(req.getProperties()));
+      const { id, outs } = await provider.create(req.getType(), toJs(req.getProperties()), req.getUrn());
       return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs));
     }),
     read: unary(async (req: provproto.ReadRequest) => {
-      const found = await provider.read(req.getType(), req.getId(), toJs(req.getProperties()), toJs(req.getInputs()));
+      const found = await provider.read(
+        req.getType(),
+        req.getId(),
+        toJs(req.getProperties()),
+        toJs(req.getInputs()),
+        req.getUrn(),
+      );
       const resp = new provproto.ReadResponse().setId(found.id);
       if (found.props) resp.setProperties(toStruct(found.props));
       if (found.inputs) resp.setInputs(toStruct(found.inputs));
@@ -110,11 +117,11 @@ function service(provider: RekkoNativeProvider, engine: string | undefined, life
     }),
     update: unary(async (req: provproto.UpdateRequest) =>
       new provproto.UpdateResponse().setProperties(
-        toStruct(await provider.update(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
+        toStruct(await provider.update(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()), req.getUrn())),
       ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {
-      await provider.delete(req.getType(), req.getId(), toJs(req.getProperties()));
+      await provider.delete(req.getType(), req.getId(), toJs(req.getProperties()), req.getUrn());
       return new emptyproto.Empty();
     }),
     invoke: unary(async (req: provproto.InvokeRequest) => {
@@ -136,7 +143,7 @@ export async function listen(
   lifecycle = new ProviderLifecycle(),
 ): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
   const server = new grpc.Server(settings.grpcChannelOptions);
-  const provider = new RekkoNativeProvider(lifecycle.signal);
+  const provider = new RekkoNativeProvider(lifecycle.signal, engineWarnings(engine));
   server.addService(provrpc.ResourceProviderService, service(provider, engine, lifecycle) as never);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
