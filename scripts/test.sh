@@ -11,4 +11,4 @@ step "lint and format check (biome)"
 npx biome check .
 
 step "tests (mocha)"
-npx mocha "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/native/**/*.spec.ts" "test/receiver/**/*.spec.ts" "test/testing/**/*.spec.ts" "test/cli/**/*.spec.ts" "test/scripts/**/*.spec.ts" "test/reliability/**/*.spec.ts" "test/engine/**/*.spec.ts" "$@"
+npx mocha "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/native/**/*.spec.ts" "test/receiver/**/*.spec.ts" "test/testing/**/*.spec.ts" "test/cli/**/*.spec.ts" "test/scripts/**/*.spec.ts" "test/reliability/**/*.spec.ts" "test/engine/**/*.spec.ts" "test/release/**/*.spec.ts" "$@"

@@ -2,9 +2,14 @@
 # Installs the Pulumi toolchain this project needs, builds what is missing from Go modules,
 # caches it outside the repo keyed by version, and prints the directory holding `pulumi`,
 # `pulumi-language-nodejs`, `pulumi-resource-pulumi-nodejs`, `pulumi-language-yaml` (the
-# official YAML host), `pulumi-language-go` (our minimal Go host, from toolchain/langhost-go)
-# and `pulumi-rekko-sdkgen` / `pulumi-rekko-sdkgen-dotnet` (SDK generators over pkg/v3's
-# codegen, from toolchain/sdkgen*) as its LAST line. Progress goes to stderr.
+# official YAML host), `pulumi-language-go` and `pulumi-language-python` (our minimal Go and
+# Python hosts, from toolchain/langhost-go and toolchain/langhost-python, the latter with
+# `pulumi-language-python-exec`) and `pulumi-rekko-sdkgen-go-nodejs-python` and
+# `pulumi-rekko-sdkgen-dotnet-java` (SDK generators over pkg/v3's and pulumi-java's codegen, from
+# toolchain/sdkgen-*; toolchain/sdkgen.sh picks the one for a language)
+# as its LAST line. Progress goes to stderr.
+# Each program of toolchain/<dir> is cached under its executable's name and the hash of its Go
+# sources, so renaming a folder rebuilds nothing.
 #   Cache: ${PULUMI_REKKO_CACHE:-$HOME/.cache/pulumi-rekko}/toolchain
 #   PULUMI_REKKO_NO_AMBIENT=1 ignores a pulumi found on PATH.
 set -euo pipefail
@@ -33,8 +38,18 @@ exec 9>"$cache/.lock"
 flock 9
 
 hash_dir() { (cd "$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12); }
-langhost_key="$(hash_dir "$here/langhost")"
-bin="$cache/pulumi-v$PULUMI_VERSION-host-$langhost_key/bin"
+# A program's key: the hash of its folder, and of the local modules its go.mod replaces in
+# (`=> ../langhost-shared`), when it has any.
+hash_tool() {
+  local dir="$1" locals
+  locals="$(sed -n 's#.*=> *\.\./\([A-Za-z0-9._-]*\).*#\1#p' "$dir/go.mod")"
+  if [[ -z "$locals" ]]; then hash_dir "$dir"; return; fi
+  { hash_dir "$dir"; for l in $locals; do hash_dir "$here/$l"; done; } | sha256sum | cut -c1-12
+}
+# The directory printed: one per CLI version and set of sources of the programs built from
+# toolchain/ (links to the cached builds), so checkouts with different sources never share one.
+tools_key="$(for m in "$here"/*/go.mod; do d="$(dirname "$m")"; [[ "$d" == */random ]] || hash_dir "$d"; done | sha256sum | cut -c1-12)"
+bin="$cache/pulumi-v$PULUMI_VERSION-tools-$tools_key/bin"
 
 ambient=""
 if [[ -z "${PULUMI_REKKO_NO_AMBIENT:-}" ]] && command -v pulumi >/dev/null 2>&1; then
@@ -85,17 +100,6 @@ build_cli() {
     "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION"
 }
 
-build_langhost() {
-  local out="$1"
-  need_go
-  say "building pulumi-language-nodejs (toolchain/langhost)"
-  (cd "$here/langhost" && go build -v -trimpath \
-    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-    -o "$out.tmp" .) 2>&1 | gobuild_progress langhost
-  [[ -x "$out.tmp" ]] || die "building pulumi-language-nodejs failed (see above)"
-  mv "$out.tmp" "$out"
-}
-
 build_yaml() {
   # With the pulumi pkg/sdk versions pulumi-yaml itself requires (its plugin API need not match
   # the CLI's). v1.38.1 is the first served here that implements Link, which
@@ -111,7 +115,7 @@ build_tool() {
   local dir="$1" name="$2" pin="$3" ldflags="${4:-}"
   grep -q "$pin\$" "$here/$dir/go.mod" \
     || die "toolchain/$dir/go.mod must require $pin (toolchain/versions.env)"
-  local out="$cache/$dir-$(hash_dir "$here/$dir")/$name"
+  local out="$cache/$name-$(hash_tool "$here/$dir")/$name"
   if [[ ! -x "$out" ]]; then
     need_go
     say "building $name (toolchain/$dir, ${pin#github.com/pulumi/pulumi/})"
@@ -135,7 +139,8 @@ else
   # A real file (hard link or copy), not a symlink: the CLI treats plugins beside its own
   # resolved path as bundled, and warns about ones it only finds on PATH.
   [[ "$bin/pulumi" -ef "$cli_cache" ]] || ln -f "$cli_cache" "$bin/pulumi" 2>/dev/null || cp "$cli_cache" "$bin/pulumi"
-  [[ -x "$bin/pulumi-language-nodejs" ]] || build_langhost "$bin/pulumi-language-nodejs"
+  build_tool langhost-nodejs pulumi-language-nodejs "github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
   install -m 0755 "$here/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
   yaml_cache="$cache/yaml-v$YAML_VERSION/pulumi-language-yaml"
   if [[ ! -x "$yaml_cache" ]]; then
@@ -147,8 +152,23 @@ else
   # not served by the Go module proxy here.
   build_tool langhost-go pulumi-language-go "github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION" \
     "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
-  build_tool sdkgen pulumi-rekko-sdkgen "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION"
-  build_tool sdkgen-dotnet pulumi-rekko-sdkgen-dotnet "github.com/pulumi/pulumi/pkg/v3 v$DOTNET_CODEGEN_PULUMI_VERSION"
+  # Our own Python host (the official one, github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3,
+  # is not served), with the script it runs programs through beside it, as the official host has it:
+  # python/cmd/pulumi-language-python-exec of github.com/pulumi/pulumi/sdk/v3 at the CLI's version.
+  build_tool langhost-python pulumi-language-python "github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+  py_exec="$cache/pulumi-language-python-exec-v$PULUMI_VERSION/pulumi-language-python-exec"
+  if [[ ! -f "$py_exec" ]]; then
+    need_go
+    sdk_dir="$(cd "$here/langhost-python" && go list -m -f '{{.Dir}}' "github.com/pulumi/pulumi/sdk/v3")"
+    mkdir -p "$(dirname "$py_exec")"
+    install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$py_exec"
+  fi
+  [[ "$bin/pulumi-language-python-exec" -ef "$py_exec" ]] || ln -f "$py_exec" "$bin/pulumi-language-python-exec" 2>/dev/null || cp "$py_exec" "$bin/pulumi-language-python-exec"
+  build_tool sdkgen-go-nodejs-python pulumi-rekko-sdkgen-go-nodejs-python "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION"
+  grep -q "github.com/pulumi/pulumi-java/pkg v$JAVA_CODEGEN_VERSION\$" "$here/sdkgen-dotnet-java/go.mod" \
+    || die "toolchain/sdkgen-dotnet-java/go.mod must require github.com/pulumi/pulumi-java/pkg v$JAVA_CODEGEN_VERSION (toolchain/versions.env)"
+  build_tool sdkgen-dotnet-java pulumi-rekko-sdkgen-dotnet-java "github.com/pulumi/pulumi/pkg/v3 v$DOTNET_CODEGEN_PULUMI_VERSION"
   got="$("$bin/pulumi" version)"
   [[ "$got" == "v$PULUMI_VERSION" ]] || die "built pulumi reports version '$got', expected v$PULUMI_VERSION"
 fi

@@ -12,6 +12,7 @@ import type { RateLimiter } from "./rateLimit";
 import { errorFromResponse, isQuotaResponse } from "./responses";
 import { backoffMs, retryAfterMs } from "./retry";
 import { ServerClock } from "./serverClock";
+import { displayUrl } from "./urls";
 import { USER_AGENT } from "./version";
 
 /** One attempt whose outcome is unknown: sent at local `sentAt`, given up at local `unknownAt` (ms since the epoch). */
@@ -48,16 +49,13 @@ const SAFE_NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "E
  * DELETE done while the webhook stays. The Location is shown without credentials or query.
  */
 function redirectError(status: number, location: string | undefined, request: string, baseUrl: string): RekkoResponseError {
-  let target = "no Location header";
-  if (location) {
-    try {
-      const url = new URL(location, baseUrl);
-      // origin + path: no user:password, and a query (which may hold a token) only as "?…".
-      target = `Location ${url.origin}${url.pathname}${url.search ? "?…" : ""}`;
-    } catch {
-      target = "an unreadable Location header";
-    }
-  }
+  // origin + path (displayUrl): no user:password, and a query (which may hold a token) only as "?…".
+  const resolved = location && URL.canParse(location, baseUrl) ? new URL(location, baseUrl).href : undefined;
+  const target = !location
+    ? "no Location header"
+    : resolved
+      ? `Location ${displayUrl(resolved)}`
+      : "an unreadable Location header";
   return new RekkoResponseError(
     `${request} was answered ${status} (a redirect, ${target}); redirects are not followed, so the call did not take effect. ` +
       "Set rekko:baseUrl (or REKKO_BASE_URL) to the API's own address, e.g. https://api.rekko.ai, not one that redirects.",

@@ -1,11 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { packageFile } from "./packaged";
 
 function readVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
-      version?: unknown;
-    };
+    const pkg = JSON.parse(packageFile("package.json")) as { version?: unknown };
     return typeof pkg.version === "string" ? pkg.version : "0.0.0";
   } catch {
     return "0.0.0";

@@ -4,7 +4,7 @@
  * secret model), and a native `rekko:index:Webhook` signed with the current one.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NATIVE_WEBHOOK as WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET } from "../core/types";
+import { DYNAMIC_WEBHOOK, NATIVE_WEBHOOK as WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET as WEBHOOK_WITH_SECRET } from "../core/types";
 import { secretSlots } from "../pulumi/secretSlots";
 
 /** A component's construct: builds it; answers its URN and outputs. */
@@ -26,7 +26,14 @@ class NativeWebhook extends pulumi.CustomResource {
     opts: pulumi.CustomResourceOptions,
   ) {
     const props = { ...args, webhookId: undefined, enabled: undefined, failureCount: undefined, createdAt: undefined };
-    super(WEBHOOK, name, props as pulumi.Inputs, { ...opts, additionalSecretOutputs: ["secret", "keyFingerprint"] });
+    // The alias moves RekkoWebhookWithSecret's webhook over when a stack replaces that component
+    // with this one aliased to it (docs/MIGRATING.md): with its parent's alias, the engine finds
+    // the old child under the dynamic type.
+    super(WEBHOOK, name, props as pulumi.Inputs, {
+      ...opts,
+      additionalSecretOutputs: ["secret", "keyFingerprint"],
+      aliases: [{ type: DYNAMIC_WEBHOOK }],
+    });
   }
 }
 

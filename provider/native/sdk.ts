@@ -11,10 +11,12 @@ import { sdkGrpc, sdkRequire } from "../pulumi/sdkModules";
 export { engineAddress } from "../pulumi/sdkModules";
 
 export const grpc = sdkGrpc();
-export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof gstruct;
-export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb") as {
-  Empty: new () => unknown;
-};
+export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb", () =>
+  require("google-protobuf/google/protobuf/struct_pb"),
+) as typeof gstruct;
+export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb", () =>
+  require("google-protobuf/google/protobuf/empty_pb"),
+) as { Empty: new () => unknown };
 
 /** `@pulumi/pulumi/runtime/settings`: the runtime's global options. */
 export const settings = require("@pulumi/pulumi/runtime/settings") as {

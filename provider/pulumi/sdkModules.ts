@@ -6,12 +6,20 @@
  */
 import type * as grpcTypes from "@grpc/grpc-js";
 
-/** Requires `id` as `@pulumi/pulumi` itself resolves it. */
-export const sdkRequire = (id: string): unknown => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+/** Set to `true` by the single executable's bundler (scripts/dist-plugin.ts); not defined otherwise. */
+declare const PULUMI_REKKO_BUNDLE: boolean | undefined;
+const bundled = typeof PULUMI_REKKO_BUNDLE !== "undefined" && PULUMI_REKKO_BUNDLE;
+
+/**
+ * Requires `id` as `@pulumi/pulumi` itself resolves it, so both share one gRPC and protobuf.
+ * In the bundle, where every module exists once, `load` (a static require the bundler follows).
+ */
+export const sdkRequire = (id: string, load: () => unknown): unknown =>
+  bundled ? load() : require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
 
 /** The SDK's `@grpc/grpc-js`. */
 export function sdkGrpc(): typeof grpcTypes {
-  return sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+  return sdkRequire("@grpc/grpc-js", () => require("@grpc/grpc-js")) as typeof grpcTypes;
 }
 
 /** The engine address among a plugin's arguments (after `--logtostderr`, `-v=N`, `--tracing X`). */

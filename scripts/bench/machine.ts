@@ -25,6 +25,12 @@ export interface Versions {
   uncommittedProviderFiles: string[];
 }
 
+/** `2 CPUs (AMD EPYC), 1-minute load 0.52 at the start and 0.80 at the end`. */
+export function hostLine(m: Machine): string {
+  const end = m.loadAtEnd === undefined ? "" : ` and ${m.loadAtEnd.toFixed(2)} at the end`;
+  return `${m.nproc} CPUs (${m.cpuModel}), 1-minute load ${m.loadAtStart.toFixed(2)} at the start${end}`;
+}
+
 function firstMatch(text: string, re: RegExp): string | undefined {
   return re.exec(text)?.[1]?.trim();
 }

@@ -1,22 +1,43 @@
-// The native provider beside RekkoWebhook (issue 13): the same N webhooks with the same inputs,
+// The native provider beside RekkoWebhook: the same N webhooks with the same inputs,
 // declared through `rekko:index:Webhook` of the `pulumi-resource-rekko` plugin and through the
 // dynamic resource, in the same Node.js language host, against the same emulator, phase by
 // phase and back to back: wall time, API calls, state bytes per webhook, peak provider RSS.
+
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { RekkoEmulator } from "../../provider/testing";
 import { exportText, linkPlugin, openProject, type TestProject } from "../rig/engine";
+import { type Calls, countCalls } from "./calls";
 import { ProcessSampler } from "./procs";
+import { PHASES, type Phase } from "./results";
 
-/** `rekko`: RekkoWebhook (dynamic); `native`: rekko:index:Webhook (the plugin). */
-export type Face = "rekko" | "native";
-const FACES: readonly Face[] = ["rekko", "native"];
-const PHASES = ["preview", "up", "refresh", "destroy"] as const;
-type Phase = (typeof PHASES)[number];
+/**
+ * `rekko`: RekkoWebhook (dynamic); `native`: rekko:index:Webhook of the plugin run by Node.js
+ * (the npm package's bin); `exe`: the same resource of the executable plugin.
+ */
+export type Face = "rekko" | "native" | "exe";
 const TYPES: Record<Face, (type: string) => boolean> = {
   rekko: (t) => t === "pulumi-nodejs:dynamic/rekko:RekkoWebhook",
   native: (t) => t === "rekko:index:Webhook",
+  exe: (t) => t === "rekko:index:Webhook",
 };
+
+/** A face to measure: its project and, for the executable, the plugin file to put where the project finds it. */
+export interface FaceSpec {
+  face: Face;
+  dir: string;
+  /** The executable plugin (face `exe`). */
+  plugin?: string;
+}
+
+/** Puts `plugin` where `plugins: providers: [{name: rekko, path: node_modules/.bin}]` finds it. */
+function linkExecutable(dir: string, plugin: string): void {
+  const bin = join(dir, "node_modules", ".bin");
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, "pulumi-resource-rekko"), { force: true });
+  symlinkSync(plugin, join(bin, "pulumi-resource-rekko"));
+}
 
 /** One operation of one face. */
 export interface NativeSample {
@@ -25,7 +46,7 @@ export interface NativeSample {
   run: number;
   phase: Phase;
   ms: number;
-  calls: Record<string, number>;
+  calls: Calls;
   providerRssKiB: number;
 }
 
@@ -43,29 +64,13 @@ export interface NativeBench {
   state: NativeState[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-
 async function operate(p: TestProject, phase: Phase): Promise<void> {
   if (phase === "preview") {
     await p.stack.preview();
     return;
   }
-  const r = phase === "up" ? await p.stack.up() : phase === "refresh" ? await p.stack.refresh() : await p.stack.destroy();
+  const r = phase === "refresh" ? await p.stack.refresh() : phase === "destroy" ? await p.stack.destroy() : await p.stack.up();
   if (r.summary.result !== "succeeded") throw new Error(`${phase} ended ${r.summary.result}`);
-}
-
-function calls(emu: RekkoEmulator, mark: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of emu.requests().slice(mark)) {
-    if (!r.path.startsWith("/v1/")) continue;
-    const key = `${r.method} ${r.path.replace(/\/v1\/webhooks\/[^/]+$/, "/v1/webhooks/{id}")}`;
-    out[key] = (out[key] ?? 0) + 1;
-  }
-  return out;
 }
 
 async function stateOf(p: TestProject, face: Face, n: number): Promise<NativeState> {
@@ -79,12 +84,12 @@ async function stateOf(p: TestProject, face: Face, n: number): Promise<NativeSta
 }
 
 /**
- * Measures both faces at each N (`runs` times, the first face alternating), against `emu`,
- * with `config` (the same stack config for both), from the bench projects in `projects`.
+ * Measures the faces at each N (`runs` times, each phase of every face back to back, the first
+ * face rotating by run), against `emu`, with `config` (the same stack config for all).
  */
 export async function benchNative(
   emu: RekkoEmulator,
-  projects: string,
+  faces: readonly FaceSpec[],
   sizes: readonly number[],
   runs: number,
   config: Record<string, { value: string; secret?: boolean }>,
@@ -94,17 +99,22 @@ export async function benchNative(
   const samples: NativeSample[] = [];
   const state: NativeState[] = [];
   try {
-    for (const face of FACES) {
-      const p = await openProject(join(projects, face), {}, {}, { name: `bench-${face}` });
+    for (const { face, dir, plugin } of faces) {
+      const p = await openProject(dir, {}, {}, { name: `bench-${face}` });
       if (face === "native") linkPlugin(p.dir);
+      if (face === "exe") {
+        if (!plugin) throw new Error("the exe face needs the executable plugin's path");
+        linkExecutable(p.dir, plugin);
+      }
       await p.stack.setAllConfig({ ...config, count: { value: "1" } });
       await p.stack.preview();
       open[face] = p;
     }
     for (const n of sizes) {
-      for (const face of FACES) await open[face]?.stack.setConfig("count", { value: String(n) });
+      for (const { face } of faces) await open[face]?.stack.setConfig("count", { value: String(n) });
       for (let run = 1; run <= runs; run++) {
-        const order: Face[] = run % 2 ? ["rekko", "native"] : ["native", "rekko"];
+        const names = faces.map((f) => f.face);
+        const order = [...names.slice((run - 1) % names.length), ...names.slice(0, (run - 1) % names.length)];
         for (const phase of PHASES) {
           for (const face of order) {
             const p = open[face] as TestProject;
@@ -122,12 +132,12 @@ export async function benchNative(
                 run,
                 phase,
                 ms: performance.now() - t0,
-                calls: calls(emu, mark),
+                calls: countCalls(emu.requests().slice(mark)).calls,
                 providerRssKiB: usage.rssKiB.provider ?? 0,
               };
               samples.push(sample);
               log(
-                `native bench N=${n} run ${run} ${phase.padEnd(7)} ${face.padEnd(6)} ${(sample.ms / 1000).toFixed(2)} s ${JSON.stringify(sample.calls)}`,
+                `native bench N=${n} run ${run} ${phase.padEnd(9)} ${face.padEnd(6)} ${(sample.ms / 1000).toFixed(2)} s ${JSON.stringify(sample.calls)}`,
               );
             }
             if (phase === "up" && run === 1) state.push(await stateOf(p, face, n));
@@ -139,62 +149,4 @@ export async function benchNative(
     for (const p of Object.values(open)) await p?.destroyAndRemove().catch(() => undefined);
   }
   return { samples, state };
-}
-
-const sec = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : "–");
-const callText = (c: Record<string, number>) =>
-  Object.entries(c)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${v}× ${k}`)
-    .join(", ") || "0";
-
-/** The figures as markdown: time and calls per phase, state bytes, provider RSS. */
-export function nativeMarkdown(r: NativeBench, when: string, host: string): string {
-  const sizes = [...new Set(r.samples.map((s) => s.n))];
-  const runs = Math.max(...r.samples.map((s) => s.run));
-  const pick = (face: Face, n: number, phase: Phase) =>
-    r.samples.filter((s) => s.face === face && s.n === n && s.phase === phase);
-  const rows = sizes.flatMap((n) =>
-    PHASES.map((phase) => {
-      const a = median(pick("rekko", n, phase).map((s) => s.ms));
-      const b = median(pick("native", n, phase).map((s) => s.ms));
-      const callsOf = (face: Face) => [...new Set(pick(face, n, phase).map((s) => callText(s.calls)))].join(" / ");
-      return `| ${n} | ${phase} | ${sec(a)} | ${sec(b)} | ${(b / a).toFixed(2)} | ${callsOf("rekko")} | ${callsOf("native")} |`;
-    }),
-  );
-  const stateRows = sizes.map((n) => {
-    const a = r.state.find((s) => s.face === "rekko" && s.n === n);
-    const b = r.state.find((s) => s.face === "native" && s.n === n);
-    return `| ${n} | ${a?.entryBytes ?? "–"} | ${b?.entryBytes ?? "–"} | ${a && b ? (b.entryBytes / a.entryBytes).toFixed(2) : "–"} | ${a?.exportBytes ?? "–"} | ${b?.exportBytes ?? "–"} |`;
-  });
-  const [lo, hi] = [Math.min(...sizes), Math.max(...sizes)];
-  const perWebhook = (face: Face) => {
-    const a = r.state.find((x) => x.face === face && x.n === lo);
-    const b = r.state.find((x) => x.face === face && x.n === hi);
-    return a && b && hi > lo ? (b.exportBytes - a.exportBytes) / (hi - lo) : Number.NaN;
-  };
-  if (hi > lo) {
-    const [a, b] = [perWebhook("rekko"), perWebhook("native")];
-    stateRows.push(
-      `| export bytes per added webhook ((N=${hi} − N=${lo}) / ${hi - lo}) | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(3)} | | |`,
-    );
-  }
-  const rss = (face: Face, n: number) =>
-    Math.max(...r.samples.filter((s) => s.face === face && s.n === n).map((s) => s.providerRssKiB));
-  const rssRows = sizes.map((n) => `| ${n} | ${(rss("rekko", n) / 1024).toFixed(0)} | ${(rss("native", n) / 1024).toFixed(0)} |`);
-  return [
-    `Measured ${when} UTC, ${runs} run(s) per N (medians), ${host}.`,
-    "",
-    "| N | phase | RekkoWebhook (s) | native (s) | native/dynamic | API calls (dynamic) | API calls (native) |",
-    "|---|---|---|---|---|---|---|",
-    ...rows,
-    "",
-    "| N | bytes per webhook entry, dynamic | native | native/dynamic | export bytes, dynamic | native |",
-    "|---|---|---|---|---|---|",
-    ...stateRows,
-    "",
-    "| N | peak provider RSS (MiB), dynamic | native |",
-    "|---|---|---|",
-    ...rssRows,
-  ].join("\n");
 }

@@ -1,4 +1,4 @@
-// The receiver's figures (issue 14): cold import of `pulumi-rekko/receiver` against the root
+// The receiver's figures: cold import of `pulumi-rekko/receiver` against the root
 // entry and a bare `node`, the esbuild bundle of its web entry, and verification throughput
 // of both faces next to a bare createHmac + timingSafeEqual floor. Each figure is the median
 // of several runs in fresh processes, with the spread (min–max). Needs a built dist/.
@@ -162,44 +162,4 @@ export async function benchReceiver(root: string, runs: number, log: (msg: strin
     bodyBytes,
     secrets: 3,
   };
-}
-
-const f = (n: number, digits: number) => n.toFixed(digits);
-const spread = (s: Stat, digits: number, scale = 1) =>
-  `${f(s.median * scale, digits)} (${f(s.min * scale, digits)}–${f(s.max * scale, digits)})`;
-
-/** The receiver section of docs/PERFORMANCE.md: figures and targets. */
-export function receiverMarkdown(r: ReceiverBench, when: string, host: string): string {
-  const { receiver, root } = r.imports;
-  const rssRatio = receiver.rssMiB.median / r.bareRssMiB.median;
-  const nodeRatio = r.ratios.node.median;
-  const kb = r.bundle.bytes / 1024;
-  const targets = [
-    ["cold `require` of the subpath ≤ 0.1 s", `${f(receiver.requireMs.median / 1000, 4)} s`, receiver.requireMs.median <= 100],
-    ["RSS after it ≤ 1.2 × bare `node`", `${f(rssRatio, 3)} ×`, rssRatio <= 1.2],
-    ["web bundle ≤ 8 KB, minified", `${r.bundle.bytes} bytes (${f(kb, 2)} KiB)`, r.bundle.bytes <= 8 * 1024],
-    ["no `node:` import in the web bundle", r.bundle.nodeImports.join(", ") || "none", r.bundle.nodeImports.length === 0],
-    ["Node face ≥ 0.8 × the floor", `${f(nodeRatio, 3)} ×`, nodeRatio >= 0.8],
-  ] as const;
-  return [
-    `Measured ${when} UTC, Node ${r.node}, ${host}; medians of ${r.bareRssMiB.runs} runs, spread min–max in brackets.`,
-    "",
-    "| cold import, fresh process | `require` (ms) | whole process (ms) | RSS after (MiB) |",
-    "|---|---|---|---|",
-    `| bare \`node -e\` (nothing required) | – | ${spread(r.bareProcessMs, 1)} | ${spread(r.bareRssMiB, 1)} |`,
-    `| \`require("pulumi-rekko/receiver")\` | ${spread(receiver.requireMs, 2)} | ${spread(receiver.processMs, 1)} | ${spread(receiver.rssMiB, 1)} |`,
-    `| \`require("pulumi-rekko")\` (root) | ${spread(root.requireMs, 1)} | ${spread(root.processMs, 1)} | ${spread(root.rssMiB, 1)} |`,
-    "",
-    `Bundle (esbuild, \`export * from "pulumi-rekko/receiver"\`, platform browser, ESM, minified): **${r.bundle.bytes} bytes**, ${r.bundle.gzipBytes} bytes gzipped; \`node:\` imports in it: ${r.bundle.nodeImports.join(", ") || "none"}.`,
-    "",
-    `| verification, ${r.bodyBytes}-byte body, ${r.secrets} secrets (the last one matches), one process, one libuv thread | ops/s | × floor (per run) |`,
-    "|---|---|---|",
-    `| floor: \`createHmac\` + \`timingSafeEqual\` per secret, no early exit | ${spread(r.throughput.floor, 0)} | 1 |`,
-    `| Node face: \`verifySignature\` | ${spread(r.throughput.node, 0)} | ${spread(r.ratios.node, 3)} |`,
-    `| web face: \`await receiver.verifyBody\` (crypto.subtle; also decodes and parses the JSON) | ${spread(r.throughput.web, 0)} | ${spread(r.ratios.web, 3)} |`,
-    "",
-    "| target (issue 14) | measured | holds |",
-    "|---|---|---|",
-    ...targets.map(([what, value, holds]) => `| ${what} | ${value} | ${holds ? "yes" : "**no**"} |`),
-  ].join("\n");
 }

@@ -1,4 +1,5 @@
-import { type BenchResult, callText, type Kind, median, PHASES, statePerResource } from "./results";
+import { callText } from "./calls";
+import { type BenchResult, type Kind, median, PHASES, statePerResource, targetTable } from "./results";
 
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : "–");
 const mib = (kib: number | undefined) => (kib ? (kib / 1024).toFixed(0) : "–");
@@ -207,12 +208,6 @@ export function markdown(r: BenchResult): string {
     );
   }
 
-  out.push("### Targets", "");
-  out.push(
-    table(
-      ["target", "wanted", "measured", "holds"],
-      r.targets.map((t) => [t.name, t.target, t.measured, t.holds === null ? "no verdict" : t.holds ? "yes" : "**no**"]),
-    ),
-  );
+  out.push("### Targets", "", targetTable(r.targets));
   return out.join("\n");
 }

@@ -1,3 +1,4 @@
+import { type Calls, callText, meetsTarget, TARGETS } from "./calls";
 import type { Machine, Versions } from "./machine";
 import type { ProcessUsage } from "./procs";
 
@@ -5,8 +6,9 @@ import type { ProcessUsage } from "./procs";
 export type Kind = "rekko" | "baseline";
 export const KINDS: readonly Kind[] = ["rekko", "baseline"];
 
-export type Phase = "preview" | "up" | "refresh" | "destroy";
-export const PHASES: readonly Phase[] = ["preview", "up", "refresh", "destroy"];
+/** The timed phases, in the order they run on one stack. */
+export const PHASES = ["preview", "up", "second-up", "refresh", "destroy"] as const;
+export type Phase = (typeof PHASES)[number];
 
 /** One timed Pulumi operation, with the peak RSS and CPU time of its processes. */
 export interface OpSample extends ProcessUsage {
@@ -19,7 +21,7 @@ export interface OpSample extends ProcessUsage {
   /** The engine's resource change summary. */
   changes: Record<string, number>;
   /** Rekko API calls the emulator logged during the operation, `METHOD /path` with ids as `{id}`. */
-  calls: Record<string, number>;
+  calls: Calls;
   /** HTTP statuses of those calls. */
   statuses: Record<string, number>;
 }
@@ -193,61 +195,48 @@ export function summarize(samples: readonly OpSample[], sizes: readonly number[]
   return out;
 }
 
-/** The API calls the issue expects of RekkoWebhook per phase at N resources. */
-export function expectedCalls(phase: Phase, n: number): Record<string, number> {
-  switch (phase) {
-    case "preview":
-      return {};
-    case "refresh":
-      return n > 0 ? { "GET /v1/webhooks": 1 } : {};
-    case "up":
-      // N creates and nothing else: a list is taken only when a create's outcome is unknown.
-      return n > 0 ? { "POST /v1/webhooks": n } : {};
-    case "destroy":
-      return { "DELETE /v1/webhooks/{id}": n };
-  }
-}
-
-/** `{ "POST /v1/webhooks": 100 }` → `100× POST /v1/webhooks`; `{}` → `0`. */
-export function callText(calls: Record<string, number>): string {
-  const parts = Object.entries(calls)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${v}× ${k}`);
-  return parts.length === 0 ? "0" : parts.join(", ");
-}
-
-function sameCalls(a: Record<string, number>, b: Record<string, number>): boolean {
-  return callText(a) === callText(b);
-}
-
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** Evaluates the issue's targets against the measurements. */
-export function evaluate(r: Omit<BenchResult, "targets" | "finishedAt" | "totalSeconds">): Target[] {
-  const targets: Target[] = [];
-  for (const phase of PHASES) {
-    const bad = r.samples.filter(
-      (s) => s.kind === "rekko" && s.phase === phase && !sameCalls(s.calls, expectedCalls(phase, s.n)),
-    );
-    const want: Record<Phase, string> = {
-      preview: "0 calls at every N",
-      refresh: "1 list call per operation at every N",
-      up: "1 list and N creates, nothing else",
-      destroy: "N deletes and nothing else",
-    };
-    const seen = [
-      ...new Set(r.samples.filter((s) => s.kind === "rekko" && s.phase === phase).map((s) => `N=${s.n}: ${callText(s.calls)}`)),
-    ];
-    targets.push({
-      name: `API calls, ${phase}`,
-      target: want[phase],
+/**
+ * The API-call targets of a set of operations, one per phase: every run of the phase must make
+ * exactly the calls its target allows at its N (calls.ts).
+ */
+export function callTargets(
+  samples: readonly { phase: Phase; n: number; run: number; calls: Calls }[],
+  label = "API calls",
+): Target[] {
+  return PHASES.map((phase) => {
+    const mine = samples.filter((s) => s.phase === phase);
+    const bad = mine.filter((s) => meetsTarget(phase, { n: s.n }, s.calls) === false);
+    const seen = [...new Set(mine.map((s) => `N=${s.n}: ${callText(s.calls)}`))];
+    return {
+      name: `${label}, ${phase}`,
+      target: TARGETS[phase].text,
       measured:
         bad.length === 0
           ? seen.join("; ")
           : `${bad.length} run(s) off: ${bad.map((s) => `N=${s.n} run ${s.run}: ${callText(s.calls)}`).join("; ")}`,
-      holds: bad.length === 0 && seen.length > 0,
-    });
-  }
+      holds: bad.length === 0 && mine.length > 0,
+    };
+  });
+}
+
+/** Targets as a markdown table: name, wanted, measured, holds (yes / **no** / no verdict). */
+export function targetTable(targets: readonly Target[]): string {
+  const cell = (x: string) => x.replace(/\|/g, "\\|");
+  return [
+    "| target | wanted | measured | holds |",
+    "| --- | --- | --- | --- |",
+    ...targets.map(
+      (t) =>
+        `| ${cell(t.name)} | ${cell(t.target)} | ${cell(t.measured)} | ${t.holds === null ? "no verdict" : t.holds ? "yes" : "**no**"} |`,
+    ),
+  ].join("\n");
+}
+
+/** Evaluates the targets against the measurements. */
+export function evaluate(r: Omit<BenchResult, "targets" | "finishedAt" | "totalSeconds">): Target[] {
+  const targets: Target[] = callTargets(r.samples.filter((s) => s.kind === "rekko"));
   const largest = Math.max(...r.options.sizes);
   for (const phase of ["up", "refresh", "destroy"] as const) {
     const s = r.summary.find((x) => x.n === largest && x.phase === phase);

@@ -11,7 +11,10 @@ import { FIGURES_DIR, REPO } from "./results";
 export interface AllowEntry {
   /** The document, relative to the repository root. */
   file: string;
-  /** Words around the figure, as in the document (runs of white space match any white space). */
+  /**
+   * Words around the figure, as in the document (runs of white space match any white space); `*`
+   * for a document generated as a whole from the code, whose own test keeps it current.
+   */
   phrase: string;
   /** Where the figure is documented or defined: the API documentation's section, or a file and name in the code. */
   source: string;
@@ -32,8 +35,12 @@ export function loadAllowed(root = REPO): AllowEntry[] {
   return list;
 }
 
+/** A phrase that covers a whole document. */
+export const WHOLE_DOCUMENT = "*";
+
 /** The spans [start, end) of `text` that an entry's phrase covers. */
 export function phraseSpans(text: string, phrase: string): [number, number][] {
+  if (phrase === WHOLE_DOCUMENT) return [[0, text.length]];
   const pattern = phrase
     .trim()
     .split(/\s+/)

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type AllowEntry, phraseSpans } from "./allowed";
+import { type AllowEntry, phraseSpans, WHOLE_DOCUMENT } from "./allowed";
 import { type Block, BlockSyntaxError, blockContent, findBlocks, replaceBlocks, withoutBlocks } from "./blocks";
 import { findFigures } from "./detect";
 import { readResults, resultsPath, stamp } from "./results";
@@ -140,7 +140,8 @@ export function checkDocs(root: string, registry: Registry, allow: readonly Allo
     }
   }
   for (const e of allow) {
-    if (!usedEntries.has(e))
+    const wholeDocument = e.phrase === WHOLE_DOCUMENT && report.files.includes(e.file);
+    if (!usedEntries.has(e) && !wholeDocument)
       report.problems.push({
         file: e.file,
         line: 0,
@@ -156,12 +157,18 @@ export function renderDocs(root: string, registry: Registry, only?: readonly str
   for (const file of documents(root)) {
     const path = join(root, file);
     const text = readFileSync(path, "utf8");
-    const next = replaceBlocks(text, (b) => {
-      if (only && !only.includes(b.source)) return undefined;
-      const r = render(registry, root, b);
-      if (!r.ok) throw new Error(`${file}:${b.line}: figure:${b.id}: ${r.message}`);
-      return r.text;
-    });
+    let next: string;
+    try {
+      next = replaceBlocks(text, (b) => {
+        if (only && !only.includes(b.source)) return undefined;
+        const r = render(registry, root, b);
+        if (!r.ok) throw new Error(`${file}:${b.line}: figure:${b.id}: ${r.message}`);
+        return r.text;
+      });
+    } catch (err) {
+      if (err instanceof BlockSyntaxError) throw new Error(`${file}:${err.line}: ${err.message}`);
+      throw err;
+    }
     if (next !== text) {
       writeFileSync(path, next);
       changed.push(file);

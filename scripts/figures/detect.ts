@@ -1,8 +1,9 @@
 /**
  * Finds figures in prose: numbers with a unit of time, size or rate, a count of runs, tests or
  * cases, a ratio (`1.28×`) or a percentage. These are what docs:check refuses outside a
- * generated block. Not figures: HTTP statuses in the plural (`429s`), multiplication in a
- * count (`429×14`), version numbers, dates and plain counts of things (`30 webhooks`).
+ * generated block. Not figures: HTTP statuses in the plural (`429s`), counts written as products
+ * (`429×14`, `503×n`), labels (`suite 3 runs`), version numbers, dates and plain counts of things
+ * (`30 webhooks`).
  */
 
 /** A figure found in a text. */
@@ -37,6 +38,9 @@ const PATTERN = new RegExp(
   "g",
 );
 
+/** A number that labels something (`suite 3 runs …`, `step 2 takes …`) rather than counting or measuring. */
+const LABEL_BEFORE = /\b(?:suites?|steps?|phases?|items?|issues?|sections?|parts?|rounds?)\s*$/i;
+
 /** An HTTP status in the plural: `429s`, `503s`. */
 const isStatusPlural = (num: string, sep: string, unit: string) => sep === "" && unit === "s" && /^[1-5]\d\d$/.test(num);
 
@@ -52,7 +56,9 @@ export function findFigures(text: string): FoundFigure[] {
     if (!unit || m.index === undefined) continue;
     if (isStatusPlural(num, sep, unitText)) continue;
     const end = m.index + m[0].length;
-    if (unit.kind === "ratio" && /^\s*\d/.test(text.slice(end))) continue;
+    // `429×14`, `503×n`: a count written as a product, not a ratio.
+    if (unit.kind === "ratio" && /^\w/.test(text.slice(end))) continue;
+    if (LABEL_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
     out.push({ line: lineOf(text, m.index), text: m[0], index: m.index, kind: unit.kind });
   }
   return out;

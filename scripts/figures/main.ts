@@ -87,6 +87,11 @@ function main(): number {
 }
 
 if (require.main === module) {
+  // `npm run docs:check | head`: a closed pipe is not a failure of the check.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     process.exitCode = main();
   } catch (err) {

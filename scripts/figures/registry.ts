@@ -4,7 +4,14 @@
  * A document may hold a measured number only inside a block of one of these.
  */
 import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
-import { type Results, stamp } from "./results";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "../../provider/core/unknownCreate";
+import { type CostsResults, costsMarkdown } from "../bench/costs-report";
+import { type NativeResults, nativeMarkdown } from "../bench/native-report";
+import { type PluginResults, pluginMarkdown } from "../bench/plugin-report";
+import { type ReceiverResults, receiverBundle, receiverImports, receiverMarkdown } from "../bench/receiver-report";
+import { markdown } from "../bench/report";
+import type { BenchResult } from "../bench/results";
+import { provenance, type Results, stamp } from "./results";
 import { fromCode, measured, type Registry } from "./sources";
 
 const seconds = (s: number) => `${s.toFixed(s < 100 ? 1 : 0)} s`;
@@ -41,12 +48,12 @@ export interface PluginInstallData {
   bytes: number;
 }
 
-/** One suite of `npm run reliability` (scripts/reliability.ts). */
+/** One suite of `npm run reliability`: its printed lines, its problems, and each run's figures (SuiteReport.data). */
 export interface ReliabilityData {
   suite: string;
   lines: string[];
   problems: string[];
-  data: Record<string, unknown>;
+  runs: Record<string, unknown>[];
 }
 
 const machine = (d: { cpus: number; loadAtStart: number; loadAtEnd: number }) =>
@@ -64,7 +71,7 @@ interface UpgradeRun {
 
 /** What an upgrade did to a deployed stack, from the `real` run of the upgrade suite. */
 function upgradeOutcome(r: Results<ReliabilityData>): string {
-  const real = r.data.data.real as UpgradeRun | undefined;
+  const real = r.data.runs.find((d) => d.real !== undefined)?.real as UpgradeRun | undefined;
   if (!real) return `(the last upgrade run, ${stamp(r)}, had no run with the real build)`;
   const counts = Object.entries(real.counts)
     .map(([k, v]) => `${v} ${k}`)
@@ -72,18 +79,40 @@ function upgradeOutcome(r: Results<ReliabilityData>): string {
   const what = real.codeChanged
     ? "the stored provider code differed from this version's, and `up` updated each webhook in place"
     : "the stored provider code was identical to this version's, and `up` changed nothing";
-  return `from \`${real.from}\`, ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
+  return `from \`${real.from}\`: ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
 }
 
-const reliability = (suite: string, title: string, extra: Record<string, (r: Results<ReliabilityData>) => string> = {}) =>
-  measured<ReliabilityData>(`reliability suite ${suite}: ${title}`, `npm run reliability -- --suite ${suite} --record`, {
-    "": reliabilityBlock,
-    ...extra,
-  });
+const reliability = (
+  suite: string,
+  title: string,
+  extra: Record<string, (r: Results<ReliabilityData>) => string> = {},
+  options = "",
+) =>
+  measured<ReliabilityData>(
+    `reliability suite ${suite}: ${title}`,
+    `npm run reliability -- --suite ${suite}${options} --record`,
+    {
+      "": reliabilityBlock,
+      ...extra,
+    },
+  );
+
+/** A block: the figures, then where they come from. */
+const withProvenance =
+  <T>(render: (data: T) => string) =>
+  (r: Results<T>) =>
+    `${render(r.data)}\n\n${provenance(r)}`;
+
+/** The serialized provider each RekkoWebhook stores (twice) in its state. */
+function providerBytes(r: Results<BenchResult>): string {
+  const s = r.data.state.find((x) => x.kind === "rekko");
+  return s ? `${s.providerBytes} bytes, ${stamp(r)}` : `the last run, ${stamp(r)}, measured no state`;
+}
 
 export const REGISTRY: Registry = {
-  defaults: fromCode("the settings' defaults", "provider/core/settings.ts", {
+  defaults: fromCode("documented defaults of the code", "provider/core/settings.ts, provider/core/unknownCreate.ts", {
     "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
+    "clock-skew-allowance": () => `${CLOCK_SKEW_ALLOWANCE_MS / 1000} s`,
   }),
   ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
     "": (r) =>
@@ -100,7 +129,7 @@ export const REGISTRY: Registry = {
     "npm run measure -- toolchain",
     {
       "": (r) =>
-        `took ${seconds(r.data.seconds)}${r.data.exitCode ? ` and FAILED (exit ${r.data.exitCode})` : ""} with empty Go build and module caches and an empty toolchain cache (${r.data.go}; ${stamp(r)}; ${machine(r.data)})`,
+        `took ${seconds(r.data.seconds)}${r.data.exitCode ? ` and FAILED (exit ${r.data.exitCode})` : ""} (${r.data.go}; ${stamp(r)}; ${machine(r.data)})`,
     },
   ),
   "plugin-install": measured<PluginInstallData>(
@@ -110,10 +139,43 @@ export const REGISTRY: Registry = {
       "": (r) => `${r.data.packages} packages (${(r.data.bytes / 1e6).toFixed(0)} MB; ${stamp(r)})`,
     },
   ),
+  bench: measured<BenchResult>(
+    "RekkoWebhook against a no-op dynamic resource, and the rate-limited runs",
+    "npm run bench -- --only dynamic --record",
+    { "": withProvenance(markdown), "provider-bytes": providerBytes },
+  ),
+  "bench-native": measured<NativeResults>("the native provider beside RekkoWebhook", "npm run bench -- --only native --record", {
+    "": withProvenance(nativeMarkdown),
+  }),
+  "bench-costs": measured<CostsResults>(
+    "the API calls of each operation on both faces",
+    "npm run bench -- --only costs --record",
+    { "": withProvenance(costsMarkdown) },
+  ),
+  "bench-plugin": measured<PluginResults>(
+    "the executable plugin beside the Node.js-runtime plugin and the dynamic resource",
+    "npm run bench -- --only plugin --record",
+    { "": withProvenance(pluginMarkdown) },
+  ),
+  "bench-receiver": measured<ReceiverResults>(
+    "the receiver's import cost, bundle and throughput",
+    "npm run bench -- --only receiver --record",
+    {
+      "": withProvenance(receiverMarkdown),
+      imports: (r) => `${receiverImports(r.data)}, ${stamp(r)}`,
+      bundle: (r) => `${receiverBundle(r.data)} (${stamp(r)})`,
+    },
+  ),
   "reliability-faults": reliability("faults", "faults during up, refresh and destroy"),
   "reliability-rate": reliability("rate", "the rate limit"),
   "reliability-interrupt": reliability("interrupt", "an interrupted deployment"),
   "reliability-fuzz": reliability("fuzz", "bad input, property-based"),
   "reliability-debug": reliability("debug", "secrets in --debug and -v output"),
-  "reliability-upgrade": reliability("upgrade", "an upgrade of a deployed stack", { outcome: upgradeOutcome }),
+  // From the build `npm test` pins (UPGRADE_BASELINE), the one README.md speaks of.
+  "reliability-upgrade": reliability(
+    "upgrade",
+    "an upgrade of a deployed stack",
+    { outcome: upgradeOutcome },
+    " --upgrade-from 1b08d7e",
+  ),
 };

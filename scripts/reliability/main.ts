@@ -5,7 +5,8 @@
  *
  *   npm run reliability                                  # every suite, full size
  *   npm run reliability -- --suite faults --suite fuzz   # some of them
- *   npm run reliability -- --update-doc                  # also rewrite the figures of docs/RELIABILITY.md
+ *   npm run reliability -- --suite faults --record       # also record the suite's lines (docs/figures/reliability-faults.json)
+ *                                                        # and rewrite its block in docs/RELIABILITY.md
  *
  * Sizes: --hooks (suite 1, default 30), --rate-hooks (suite 2, 100), --rate (suite 2's emulator
  * limit a minute, 120), --rate-client (suite 2's second run: the provider's own limit raised to
@@ -14,17 +15,15 @@
  * (suite 6, 5), --upgrade-from (suite 6, HEAD~1). The same names as RELIABILITY_* environment
  * variables (RELIABILITY_HOOKS=…) work too.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { record } from "../figures/record";
+import type { ReliabilityData } from "../figures/registry";
 import { fuzzAll, fuzzLine } from "./fuzz";
 import { debugLeakSuite, faultsSuite, interruptSuite, rateLimitSuite, type SuiteReport, upgradeSuite } from "./suites";
 
 const SUITES = ["faults", "rate", "interrupt", "fuzz", "debug", "upgrade"] as const;
 type Suite = (typeof SUITES)[number];
-const ROOT = join(__dirname, "..", "..");
-const DOC = join(ROOT, "docs", "RELIABILITY.md");
-const marker = (suite: string, end: boolean) => `<!-- reliability:${suite}:${end ? "end" : "start"} -->`;
 
 function option(values: Record<string, unknown>, name: string, fallback: number): number {
   const env = process.env[`RELIABILITY_${name.toUpperCase().replace(/-/g, "_")}`];
@@ -48,7 +47,7 @@ async function main(): Promise<number> {
       "debug-hooks": { type: "string" },
       "upgrade-hooks": { type: "string" },
       "upgrade-from": { type: "string" },
-      "update-doc": { type: "boolean", default: false },
+      record: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -69,6 +68,15 @@ async function main(): Promise<number> {
   const command = `npm run reliability -- ${process.argv.slice(2).join(" ")}`.trim();
   const lines: string[] = [];
   const bySuite = new Map<Suite, string[]>();
+  /** What `--record` keeps of each suite: its problems and each run's figures. */
+  const recorded = new Map<Suite, Pick<ReliabilityData, "problems" | "runs">>();
+  const keep = (problem?: string, run?: Record<string, unknown>) => {
+    if (!current) return;
+    const r = recorded.get(current) ?? { problems: [], runs: [] };
+    if (problem) r.problems.push(problem);
+    if (run) r.runs.push(run);
+    recorded.set(current, r);
+  };
   let current: Suite | undefined;
   const problems: string[] = [];
   const started = Date.now();
@@ -79,8 +87,10 @@ async function main(): Promise<number> {
   };
   const take = (r: SuiteReport) => {
     for (const l of r.lines) print(l);
+    keep(undefined, r.data);
     for (const p of r.problems) {
       problems.push(`${r.suite}: ${p}`);
+      keep(p);
       console.log(`    PROBLEM ${p}`);
     }
   };
@@ -115,6 +125,7 @@ async function main(): Promise<number> {
           print(fuzzLine(r));
           for (const p of r.problems) {
             problems.push(`fuzz: ${p}`);
+            keep(p);
             console.log(`    PROBLEM ${p}`);
           }
           if (r.unhandledRejections) problems.push(`fuzz: ${r.name}: ${r.unhandledRejections} unhandled rejections`);
@@ -125,33 +136,19 @@ async function main(): Promise<number> {
     } catch (err) {
       const message = `${suite}: the suite itself failed: ${(err as Error).stack ?? err}`;
       problems.push(message);
+      keep(message);
       print(`[reliability] ${message.split("\n")[0]}`);
     }
   }
   current = undefined;
   const total = `[reliability] ${chosen.length} suite(s) in ${((Date.now() - started) / 60_000).toFixed(1)} min: ${problems.length ? `${problems.length} problem(s)` : "all passed"}`;
   print(total);
-  if (values["update-doc"]) {
-    // Each suite has its own block in docs/RELIABILITY.md, so a partial run updates only its suites.
-    let doc = readFileSync(DOC, "utf8");
-    const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+  if (values.record) {
+    // Each suite has its own results file and block, so a partial run records only its suites.
     for (const [suite, suiteLines] of bySuite) {
-      const a = doc.indexOf(marker(suite, false));
-      const b = doc.indexOf(marker(suite, true));
-      if (a < 0 || b < a) throw new Error(`${DOC} has no ${marker(suite, false)} … ${marker(suite, true)} block`);
-      const block = [
-        marker(suite, false),
-        `\`${command}\`, ${when} UTC:`,
-        "",
-        "```text",
-        ...suiteLines,
-        "```",
-        marker(suite, true),
-      ];
-      doc = `${doc.slice(0, a)}${block.join("\n")}${doc.slice(b + marker(suite, true).length)}`;
+      const r = recorded.get(suite) ?? { problems: [], runs: [] };
+      record<ReliabilityData>(`reliability-${suite}`, command, { suite, lines: suiteLines, ...r });
     }
-    writeFileSync(DOC, doc);
-    console.error(`updated ${DOC}`);
   }
   return problems.length ? 1 : 0;
 }

@@ -71,13 +71,14 @@ let seq = 0;
 
 /**
  * Copies a Pulumi project directory into `.work/engine/…` and opens stack `dev` on a local
- * file backend with a passphrase secrets provider, through the Automation API.
+ * file backend with a passphrase secrets provider, through the Automation API. `link: false`
+ * leaves out the `pulumi-rekko` link (a project that gets the plugin from the plugin cache).
  */
 export async function openProject(
   source: string,
   env: Record<string, string> = {},
   files: Record<string, string> = {},
-  options: { linkIn?: string; name?: string } = {},
+  options: { linkIn?: string; name?: string; link?: boolean } = {},
 ): Promise<TestProject> {
   const name = `${options.name ?? source.split(/[\\/]/).pop()}-${process.pid}-${++seq}`;
   const dir = join(WORK, "engine", name);
@@ -88,7 +89,7 @@ export async function openProject(
     filter: (p) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(p) || p.endsWith(".example.yaml"),
   });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  linkPackage(join(dir, options.linkIn ?? "."));
+  if (options.link !== false) linkPackage(join(dir, options.linkIn ?? "."));
   const backend = join(dir, ".state");
   mkdirSync(backend, { recursive: true });
   const bin = toolchainDir();

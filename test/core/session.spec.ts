@@ -129,6 +129,18 @@ for (const mode of modes) {
       expect(adopted.id).to.equal(registered.webhook_id);
     });
 
+    it("adoption goes through the session's shared list: a refresh and an adoption in one deployment list once", async () => {
+      const outside = await stack().create({ ...hook, secret: "shared-list-secret-000001" });
+      const other = await stack().create({ ...hook, url: "http://127.0.0.1:9/shared", secret: "shared-list-secret-000002" });
+      settle();
+      const s = stack();
+      const mark = emu.requests().length;
+      await s.read(other.id, other.outs as unknown as Record<string, unknown>);
+      const adopted = await s.create({ ...hook, secret: "shared-list-secret-000001", adoptWebhookId: outside.id });
+      expect(adopted.id).to.equal(outside.id);
+      expect(api(mark)).to.deep.equal(["GET 200"]);
+    });
+
     it("a delete of a webhook a create or an import of this deployment adopted or returned sends no DELETE and warns why", async () => {
       const before = stack();
       const held = await before.create({ ...hook, secret: "replaced-secret-0000001" });

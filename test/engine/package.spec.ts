@@ -318,7 +318,7 @@ describe("the packed package, installed into a fresh project outside the source 
     expect(preview.changeSummary.create).to.equal(2);
     expect(calls()).to.deep.equal([]);
     const up = await yamlStack.up();
-    expect(calls()).to.deep.equal(["GET /v1/webhooks", "POST /v1/webhooks"]);
+    expect(calls()).to.deep.equal(["POST /v1/webhooks"]);
     const hook = emu.webhooks().find((w) => w.webhook_id === up.outputs.hookId?.value);
     expect(hook?.url).to.equal("http://127.0.0.1:9/yaml-package");
     mark = emu.requests().length;

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { schemaText } from "../../provider/native/schema";
 import { RekkoEmulator } from "../../provider/testing";
-import { nativeProject, resources, type TestProject, toolchainDir } from "../support/engine";
+import { nativeProject, resources, type TestProject } from "../support/engine";
+import { generateSdks } from "./languages";
 
 describe("native provider: a TypeScript program on the generated Node.js SDK, end to end", function () {
   this.timeout(600_000);
@@ -20,11 +21,7 @@ describe("native provider: a TypeScript program on the generated Node.js SDK, en
       { "schema.json": schemaText() },
     );
     // The SDK from the schema with pkg/v3's Node.js generator, as `pulumi package gen-sdk` would write it.
-    execFileSync(join(toolchainDir(), "pulumi-rekko-sdkgen"), [
-      join(project.dir, "schema.json"),
-      join(project.dir, "sdk"),
-      "nodejs",
-    ]);
+    generateSdks(join(project.dir, "schema.json"), join(project.dir, "sdk"), "nodejs");
     execFileSync("mv", [join(project.dir, "sdk", "nodejs"), join(project.dir, "rekko")]);
   });
   after(async () => {

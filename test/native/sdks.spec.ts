@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { engineEnv, ROOT, toolchainDir, WORK } from "../support/engine";
+import { engineEnv, linkPlugin, ROOT, toolchainDir, WORK } from "../support/engine";
+import { generateSdks } from "./languages";
 
 const OUT = join(WORK, "native-sdks");
 const run = (cmd: string, args: string[], cwd = OUT, env: Record<string, string> = {}) =>
@@ -22,11 +23,12 @@ describe("native provider: SDKs generated from the served schema with pkg/v3's g
   before(() => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
-    // The schema as the plugin serves it (`pulumi package get-schema` runs the plugin).
-    const plugin = join(ROOT, "dist", "provider", "native", "main.js");
+    // The schema as the plugin serves it (`pulumi package get-schema` runs the plugin, linked as
+    // `npm install pulumi-rekko` would: an executable node_modules/.bin/pulumi-resource-rekko).
+    linkPlugin(OUT);
+    const plugin = join(OUT, "node_modules", ".bin", "pulumi-resource-rekko");
     writeFileSync(schema, run(join(toolchainDir(), "pulumi"), ["package", "get-schema", plugin]));
-    run(join(toolchainDir(), "pulumi-rekko-sdkgen"), [schema, OUT, "go", "python", "nodejs"]);
-    run(join(toolchainDir(), "pulumi-rekko-sdkgen-dotnet"), [schema, OUT]);
+    generateSdks(schema, OUT, "go", "python", "nodejs", "dotnet");
   });
 
   it("the served schema is package rekko with the Webhook, the component, the lookup and the EventType enum", () => {
@@ -93,6 +95,24 @@ export const secrets = paired.acceptedSecrets;
       refused = String((err as { stdout?: string }).stdout);
     }
     expect(refused).to.match(/Type '"whale_alrt"' is not assignable/);
+  });
+
+  it("the Java SDK (pulumi-java's generator) compiles with Maven against com.pulumi:pulumi from Maven Central", () => {
+    const start = Date.now();
+    const jar = run("bash", [join(ROOT, "scripts", "sdk", "java.sh"), OUT, schema], ROOT, {
+      PULUMI_REKKO_TOOLCHAIN: toolchainDir(),
+    }).trim();
+    console.log(`      scripts/sdk/java.sh (generate, mvn package): ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    expect(jar).to.equal(join(OUT, "rekko-0.1.0.jar"));
+    const classes = run("jar", ["tf", jar]);
+    for (const c of ["Webhook", "WebhookWithSecret", "RekkoFunctions", "Provider", "enums/EventType"]) {
+      expect(classes).to.include(`com/pulumi/rekko/${c}.class`);
+    }
+    // The resources the generator's Gradle build would add, which the SDK reads its version from.
+    expect(classes).to.include("com/pulumi/rekko/version.txt").and.include("com/pulumi/rekko/plugin.json");
+    expect(readFileSync(join(OUT, "java", "pom.xml"), "utf8")).to.match(
+      /<groupId>com\.pulumi<\/groupId><artifactId>pulumi<\/artifactId><version>\d+\.\d+\.\d+<\/version>/,
+    );
   });
 
   it("the .NET SDK is generated (no .NET toolchain here to compile it)", () => {

@@ -47,17 +47,17 @@ describe("native provider: YAML program (official YAML host, real CLI, emulator)
     expect(calls()).to.deep.equal([]);
   });
 
-  it("up: one POST per webhook, after one list per provider; the lookup lists once; the second provider uses its own key", async () => {
+  it("up: one POST per webhook and no other list than the lookup's; the second provider uses its own key", async () => {
     const up = await project.stack.up({ onOutput: out });
     expect(up.summary.result).to.equal("succeeded");
     expect(calls().filter((c) => c.startsWith("POST"))).to.deep.equal(Array(3).fill("POST /v1/webhooks"));
-    // One list per provider session that creates (the core's guard for an unanswered create), and the lookup's.
+    // No list before creates (a list only after an unknown outcome): the one GET is the lookup's.
     const gets = api().filter((r) => r.method === "GET");
-    expect(gets.map((r) => r.path)).to.deep.equal(Array(3).fill("/v1/webhooks"));
+    expect(gets.map((r) => r.path)).to.deep.equal(["/v1/webhooks"]);
     expect(
       gets.filter((r) => r.key === "rk_pro_…b2b2"),
-      "one list with the second key",
-    ).to.have.length(1);
+      "no list with the second key",
+    ).to.have.length(0);
     const hookId = up.outputs.hookId?.value as string;
     expect(up.outputs.foundIds?.value, "getWebhooks filtered by url").to.deep.equal([hookId]);
     const other = emu.webhooks().find((w) => w.webhook_id === up.outputs.otherId?.value);

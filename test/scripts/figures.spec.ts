@@ -68,8 +68,9 @@ describe("figures: the docs' generated blocks and docs:check (scripts/figures)",
 
     it("leaves statuses, multiplications, versions, dates and plain counts alone", () => {
       expect(
-        found("429s and 503s; 429×14; Node ≥ 22.12, v3.276.0; 2026-11-30 20:36 UTC; 30 webhooks; N = 100; `--runs 3`"),
+        found("429s and 503s; 429×14, 503×n; Node ≥ 22.12, v3.276.0; 2026-11-30 20:36 UTC; 30 webhooks; N = 100; `--runs 3`"),
       ).to.deep.equal([]);
+      expect(found("and suite 3 runs the built CLI; step 2 takes the lock")).to.deep.equal([]);
     });
 
     it("gives the line of each figure", () => {
@@ -90,6 +91,11 @@ describe("figures: the docs' generated blocks and docs:check (scripts/figures)",
       expect(findFigures(withoutBlocks(text))).to.deep.equal([]);
     });
 
+    it("takes markers inside fenced code for examples, not blocks", () => {
+      const text = "```md\nIt <!-- figure:ci -->\n<!-- /figure:other -->\n```\n<!-- figure:timing -->\n<!-- /figure:timing -->\n";
+      expect(findBlocks(text).map((b) => [b.id, b.line])).to.deep.equal([["timing", 5]]);
+    });
+
     it("refuses an unclosed, a nested, a stray or a misspelt marker, naming the line", () => {
       const fails = (text: string) => {
         try {
@@ -106,6 +112,9 @@ describe("figures: the docs' generated blocks and docs:check (scripts/figures)",
       ).to.match(/^2: a figure marker inside/);
       expect(fails("text\n<!-- /figure:timing -->")).to.match(/^2: stray/);
       expect(fails("<!-- figure:Timing -->x<!-- /figure:Timing -->")).to.match(/^1: stray or misspelt/);
+      expect(fails("It took\n<!-- figure:timing:short -->5 s<!-- /figure:timing:short --> in all.")).to.match(
+        /^2: .* starts a line, so it is a block/,
+      );
     });
   });
 
@@ -128,6 +137,17 @@ describe("figures: the docs' generated blocks and docs:check (scripts/figures)",
       expect(messages(allow)).to.deep.equal([
         'README.md:0: the allow-list entry "Pro keys 120 requests/minute" (docs/figures/allowed.json) covers no figure in README.md: remove it or fix its phrase',
       ]);
+    });
+
+    it("leaves a document generated as a whole from the code to its own test, when the allow-list says so", () => {
+      write("docs/API.md", "| `DEFAULT_MAX_BODY_BYTES` | const | bytes (256 KiB). |\n");
+      const allow = [{ file: "docs/API.md", phrase: "*", source: "npm run docs:api" }];
+      expect(messages(allow)).to.deep.equal([]);
+      write("docs/API.md", "No figure today.\n");
+      expect(messages(allow)).to.deep.equal([]);
+      expect(messages()).to.deep.equal([]);
+      write("docs/API.md", "It takes 5 s.\n");
+      expect(messages()).to.deep.equal(['docs/API.md:1: "5 s" (time) stands outside any generated block']);
     });
 
     it("renders a source that was never measured as pending, with its command, and reports it", () => {

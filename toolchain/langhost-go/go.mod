@@ -4,7 +4,7 @@ go 1.26.6
 
 require (
 	github.com/pulumi/pulumi/sdk/v3 v3.276.0
-	google.golang.org/grpc v1.83.2
+	google.golang.org/grpc v1.83.2 // indirect
 	google.golang.org/protobuf v1.36.11
 )
 
@@ -117,3 +117,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.4.2 // indirect
 )
+
+require pulumi-rekko/toolchain/langhost-shared v0.0.0
+
+replace pulumi-rekko/toolchain/langhost-shared => ../langhost-shared

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,13 +11,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
+	langhost "pulumi-rekko/toolchain/langhost-shared"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -26,10 +24,7 @@ import (
 )
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-
-	mu            sync.Mutex
-	engineAddress string
+	langhost.Base
 
 	cancelCtx  context.Context
 	cancelFunc context.CancelFunc
@@ -37,28 +32,7 @@ type host struct {
 
 func newHost(engineAddress string) *host {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &host{engineAddress: engineAddress, cancelCtx: ctx, cancelFunc: cancel}
-}
-
-func (h *host) engine() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.engineAddress
-}
-
-// Handshake records the engine address (the engine calls it only when attaching to a running host).
-func (h *host) Handshake(ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if req.GetEngineAddress() != "" {
-		h.mu.Lock()
-		h.engineAddress = req.GetEngineAddress()
-		h.mu.Unlock()
-	}
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+	return &host{Base: langhost.NewBase(engineAddress), cancelCtx: ctx, cancelFunc: cancel}
 }
 
 // Cancel stops a running program (SIGINT, then a kill after 10 s).
@@ -76,7 +50,7 @@ func (h *host) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, er
 // provider registers inside construct) the same default provider as the SDK's own.
 func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	dir := programDir(req.GetInfo(), "")
+	dir := langhost.ProgramDir(req.GetInfo(), "")
 	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-json", "all")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off")
@@ -172,17 +146,6 @@ func (h *host) GetRequiredPlugins(ctx context.Context, req *pulumirpc.GetRequire
 
 // ---- Run ----
 
-func programDir(info *pulumirpc.ProgramInfo, fallback string) string {
-	if d := info.GetProgramDirectory(); d != "" {
-		return d
-	}
-	if fallback != "" {
-		return fallback
-	}
-	wd, _ := os.Getwd()
-	return wd
-}
-
 // checkOptions refuses every Pulumi.yaml `runtime.options` entry: the official host's `binary`
 // and `buildTarget` are not implemented here, and silently ignoring them would run another program.
 func checkOptions(s *structpb.Struct) error {
@@ -202,29 +165,17 @@ func checkOptions(s *structpb.Struct) error {
 // run.go: getEnvInfo). Inherited values of those names are dropped first, and so is
 // PULUMI_PLUGINS, which would make the program print its plugins and exit.
 func programEnv(base []string, req *pulumirpc.RunRequest, engineAddress string) ([]string, error) {
-	cfg := req.GetConfig()
-	if cfg == nil {
-		cfg = map[string]string{}
-	}
-	cfgJSON, err := json.Marshal(cfg)
+	cfgJSON, secretJSON, err := langhost.ConfigJSON(req)
 	if err != nil {
-		return nil, fmt.Errorf("failed to serialize configuration: %w", err)
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
-	if err != nil {
-		return nil, fmt.Errorf("failed to serialize secret keys: %w", err)
+		return nil, err
 	}
 	set := []struct{ key, value string }{
 		{pulumi.EnvOrganization, req.GetOrganization()},
 		{pulumi.EnvProject, req.GetProject()},
 		{pulumi.EnvPulumiRootDirectory, req.GetInfo().GetRootDirectory()},
 		{pulumi.EnvStack, req.GetStack()},
-		{pulumi.EnvConfig, string(cfgJSON)},
-		{pulumi.EnvConfigSecretKeys, string(secretJSON)},
+		{pulumi.EnvConfig, cfgJSON},
+		{pulumi.EnvConfigSecretKeys, secretJSON},
 		{pulumi.EnvDryRun, strconv.FormatBool(req.GetDryRun())},
 		{pulumi.EnvParallel, strconv.Itoa(int(req.GetParallel()))},
 		{pulumi.EnvMonitor, req.GetMonitorAddress()},
@@ -273,30 +224,9 @@ func buildProgram(ctx context.Context, gobin, dir string) (string, error) {
 	return out, nil
 }
 
-// runResult turns how the program ended into the engine's answer, as the official host does:
-// exit 0 succeeds; constant.ExitStatusLoggedError (32, what pulumi.Run exits with after logging
-// the error to the engine) bails without another message; any other end is an error.
-func runResult(err error) *pulumirpc.RunResponse {
-	if err == nil {
-		return &pulumirpc.RunResponse{}
-	}
-	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) {
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program: %v", err)}
-	}
-	switch code := exitErr.ExitCode(); code {
-	case constant.ExitStatusLoggedError:
-		return &pulumirpc.RunResponse{Bail: true}
-	case -1:
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("program exited unexpectedly: %v", exitErr)}
-	default:
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("program exited with non-zero exit code: %d", code)}
-	}
-}
-
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
-	dir := programDir(info, req.GetPwd())
+	dir := langhost.ProgramDir(info, req.GetPwd())
 	if err := checkOptions(info.GetOptions()); err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -304,7 +234,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not find go on the $PATH: %v", err)}, nil
 	}
-	env, err := programEnv(os.Environ(), req, h.engine())
+	env, err := programEnv(os.Environ(), req, h.Engine())
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -334,7 +264,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	err = cmd.Run()
 	_ = os.Stdout.Sync()
 	_ = os.Stderr.Sync()
-	return runResult(err), nil
+	return langhost.RunResult(err), nil
 }
 
 // ---- dependencies ----
@@ -354,7 +284,7 @@ func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
 	if err != nil {
 		return fmt.Errorf("could not find go on the $PATH: %w", err)
 	}
-	dir := programDir(req.GetInfo(), req.GetDirectory()) //nolint:staticcheck // older engines
+	dir := langhost.ProgramDir(req.GetInfo(), req.GetDirectory()) //nolint:staticcheck // older engines
 	fmt.Fprintf(stdout, "Installing dependencies (go mod tidy)...\n\n")
 	cmd := exec.CommandContext(server.Context(), gobin, "mod", "tidy")
 	cmd.Dir = dir

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	langhost "pulumi-rekko/toolchain/langhost-shared"
+
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -55,25 +57,6 @@ func TestProgramEnv(t *testing.T) {
 	}
 }
 
-func TestRunResult(t *testing.T) {
-	exit := func(code string) error { return exec.Command("sh", "-c", "exit "+code).Run() }
-	if r := runResult(nil); r.Error != "" || r.Bail {
-		t.Errorf("success: %v", r)
-	}
-	if r := runResult(exit("32")); !r.Bail || r.Error != "" {
-		t.Errorf("exit 32 (error already logged) must bail: %v", r)
-	}
-	if r := runResult(exit("3")); r.Error != "program exited with non-zero exit code: 3" || r.Bail {
-		t.Errorf("exit 3: %v", r)
-	}
-	if r := runResult(exec.Command("sh", "-c", "kill -9 $$").Run()); !strings.HasPrefix(r.Error, "program exited unexpectedly") {
-		t.Errorf("killed: %v", r)
-	}
-	if r := runResult(exec.Command(filepath.Join(t.TempDir(), "missing")).Run()); !strings.HasPrefix(r.Error, "could not run the program") {
-		t.Errorf("missing binary: %v", r)
-	}
-}
-
 func TestCheckOptions(t *testing.T) {
 	if err := checkOptions(nil); err != nil {
 		t.Error(err)
@@ -108,7 +91,7 @@ func TestBuildProgram(t *testing.T) {
 	defer os.RemoveAll(filepath.Dir(bin))
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"PULUMI_STACK=dev"}
-	if r := runResult(cmd.Run()); r.Error != "program exited with non-zero exit code: 3" {
+	if r := langhost.RunResult(cmd.Run()); r.Error != "program exited with non-zero exit code: 3" {
 		t.Errorf("built program: %v", r)
 	}
 

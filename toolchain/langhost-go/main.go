@@ -12,61 +12,16 @@
 package main
 
 import (
-	"context"
 	"flag"
-	"fmt"
-	"os"
-	"os/signal"
-	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	langhost "pulumi-rekko/toolchain/langhost-shared"
+
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
 )
 
 func main() {
-	// The flags the engine passes (-tracing, the --logflow ones) and the official host's obsolete
-	// ones; all accepted so parsing never fails, none used.
-	flag.String("tracing", "", "Zipkin-compatible tracing endpoint (not supported; ignored)")
-	for _, name := range []string{"binary", "buildTarget", "root"} {
-		flag.String(name, "", "obsolete; ignored")
-	}
-	if flag.Lookup("logtostderr") == nil {
-		flag.Bool("logtostderr", false, "log to stderr")
-	}
-	if flag.Lookup("v") == nil {
-		flag.Int("v", 0, "log verbosity")
-	}
+	// The engine's flags, and the official host's obsolete ones (accepted, unused).
+	langhost.Flags("binary", "buildTarget", "root")
 	flag.Parse()
-	logging.InitLogging(false, 0, false)
-
-	engineAddress := flag.Arg(0)
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
-	if engineAddress != "" {
-		// Exit when the engine stops answering.
-		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
-		}
-	}
-	stop := make(chan bool)
-	go func() { <-ctx.Done(); close(stop) }()
-
-	h := newHost(engineAddress)
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: stop,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
-	}
+	langhost.Serve(func(engineAddress string) pulumirpc.LanguageRuntimeServer { return newHost(engineAddress) })
 }
