@@ -13,6 +13,7 @@
 export type { WebhookInfo } from "./core/client";
 export {
   RekkoAuthenticationError,
+  RekkoCancelledError,
   RekkoConfigError,
   RekkoConflictError,
   RekkoError,

@@ -50,9 +50,9 @@ export function alreadyHeldError(id: string): RekkoConflictError {
  */
 export function readoptedWarning(id: string): string {
   return (
-    `Rekko webhook ${id} was not deleted: a create of this deployment took it again for the resource that replaces ` +
-    "this one (adoptWebhookId kept through `pulumi up --replace`, a tainted resource, or a rename without an alias), " +
-    "so it stays registered and the state holds it under the new resource. To register a fresh webhook instead, " +
-    "remove adoptWebhookId from the program before replacing."
+    `Rekko webhook ${id} was not deleted: this deployment took it again for the resource that replaces this one ` +
+    "(adoptWebhookId or the import option kept through `pulumi up --replace`, a tainted resource, or a rename " +
+    "without an alias), so it stays registered and the state holds it under the new resource. To register a fresh " +
+    "webhook instead, remove adoptWebhookId (or import) from the program before replacing."
   );
 }

@@ -38,6 +38,12 @@ export interface ClientOptions {
   limiter?: RateLimiter;
   /** Called once per retry, for logs and figures. */
   onRetry?: (info: { request: string; attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * Once aborted (a cancelled deployment), a failed call is not retried: it fails with
+   * {@link RekkoCancelledError} at once, and a wait before a retry ends early. A POST whose
+   * outcome is unknown is still reconciled first, so a webhook it registered is not lost.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link RekkoClient.createWebhook}. */

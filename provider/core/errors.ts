@@ -10,7 +10,8 @@ export type RekkoErrorCode =
   | "ERR_REKKO_KEY_MISMATCH"
   | "ERR_REKKO_SERVER"
   | "ERR_REKKO_NETWORK"
-  | "ERR_REKKO_RESPONSE";
+  | "ERR_REKKO_RESPONSE"
+  | "ERR_REKKO_CANCELLED";
 
 /** Details of a failed API call, without credentials. */
 export interface RekkoErrorDetails {
@@ -168,4 +169,10 @@ export class RekkoNetworkError extends RekkoError {
 export class RekkoResponseError extends RekkoError {
   override name = "RekkoResponseError";
   override readonly code = "ERR_REKKO_RESPONSE";
+}
+
+/** A call that failed was not retried because the caller cancelled (the client's `signal` aborted, e.g. Ctrl-C). */
+export class RekkoCancelledError extends RekkoError {
+  override name = "RekkoCancelledError";
+  override readonly code = "ERR_REKKO_CANCELLED";
 }

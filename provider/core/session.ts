@@ -201,7 +201,7 @@ export class WebhookSession {
   }
 
   /**
-   * read (refresh): the shared list. Returns the outputs with `enabled`/`failureCount` from the
+   * read (refresh, and an import when `props` is empty): the shared list. Returns the outputs with `enabled`/`failureCount` from the
    * server, and the inputs for later diffs (the declared url, events and secret: the API has no
    * update, so they cannot drift). A webhook missing from the list is gone (blank id), unless a
    * create of this deployment returned or adopted it: a list may lag behind a create, and the
@@ -210,10 +210,14 @@ export class WebhookSession {
   async read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
     const old = props as Partial<WebhookOutputs>;
     this.assertSameKey(id, old.keyFingerprint, "refresh");
+    // No prior outputs: an import (`pulumi import`, the `import` resource option).
+    const importing = Object.keys(props).length === 0;
     this.holdings.hold(id);
     const listed = (await this.list()).find((w) => w.webhook_id === id);
-    const found = listed ?? (this.holdings.wasMade(id) ? madeEarlier(id, old) : undefined);
+    const found = listed ?? (!importing && this.holdings.wasMade(id) ? madeEarlier(id, old) : undefined);
     if (!found) return { id: "" };
+    // An import takes the webhook for this deployment, as an adoption by a create does.
+    if (importing) this.holdings.made(id);
     const inputs: WebhookInputs = {
       url: typeof old.url === "string" ? old.url : found.url,
       events: Array.isArray(old.events) ? old.events : found.events,

@@ -7,7 +7,7 @@
  * {@link ServerClock}.
  */
 import got, { type Got, type RequestError, type Response } from "got";
-import { RekkoConflictError, type RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
+import { RekkoCancelledError, RekkoConflictError, type RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
 import type { RateLimiter } from "./rateLimit";
 import { errorFromResponse, isQuotaResponse } from "./responses";
 import { backoffMs, retryAfterMs } from "./retry";
@@ -33,6 +33,8 @@ export interface TransportOptions {
   sleep: (ms: number) => Promise<void>;
   limiter: RateLimiter;
   onRetry?: ((info: { request: string; attempt: number; delayMs: number; reason: string }) => void) | undefined;
+  /** Aborted: no more retries (see `ClientOptions.signal`). */
+  signal?: AbortSignal | undefined;
 }
 
 type Outcome =
@@ -104,28 +106,64 @@ export class Transport {
       const outcome = await this.attempt(request, send);
       if (outcome.kind === "ok") return parseJson(outcome.response.body, request);
       if (outcome.sent) unknown.push({ sentAt: outcome.sentAt, unknownAt: Date.now() });
-      if (attempt >= this.opts.maxAttempts) {
-        if (reconcile && outcome.sent) {
-          // A failed look keeps the original error; an ambiguous one is the better message.
-          const found = await reconcile(unknown).catch((e: unknown) => {
-            if (e instanceof RekkoConflictError) throw e;
-            return undefined;
-          });
-          if (found !== undefined) return found;
-        }
-        throw outcome.error;
+      if (attempt >= this.opts.maxAttempts || this.cancelled()) {
+        return this.lastLook(request, outcome.error, reconcile && outcome.sent ? () => reconcile(unknown) : undefined);
       }
       const wait = Math.min(
         this.opts.maxDelayMs,
         outcome.delayMs ?? backoffMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs),
       );
       this.opts.onRetry?.({ request, attempt, delayMs: wait, reason: outcome.error.message });
-      await this.opts.sleep(wait);
+      await this.untilCancelled(this.opts.sleep(wait));
       if (reconcile && outcome.sent) {
         const found = await reconcile(unknown);
         if (found !== undefined) return found;
       }
+      if (this.cancelled()) throw this.cancelledError(request, outcome.error);
     }
+  }
+
+  /**
+   * No more attempts (the last one failed, or the call was cancelled): the last attempt may have
+   * acted too (dropped after storing, 5xx after sending), so `look` (the reconciliation) is asked
+   * once more before giving up, or the webhook would exist with no one holding it.
+   */
+  private async lastLook<T>(request: string, error: RekkoError, look: (() => Promise<T | undefined>) | undefined): Promise<T> {
+    if (look) {
+      // A failed look keeps the original error; an ambiguous one is the better message.
+      const found = await look().catch((e: unknown) => {
+        if (e instanceof RekkoConflictError) throw e;
+        return undefined;
+      });
+      if (found !== undefined) return found;
+    }
+    throw this.cancelled() ? this.cancelledError(request, error) : error;
+  }
+
+  private cancelled(): boolean {
+    return this.opts.signal?.aborted === true;
+  }
+
+  private cancelledError(request: string, last: RekkoError): RekkoCancelledError {
+    return new RekkoCancelledError(
+      `${request} was not retried: the deployment was cancelled. The last attempt failed: ${last.message}`,
+      { request, cause: last, ...(last.status !== undefined ? { status: last.status } : {}) },
+    );
+  }
+
+  /** Waits for `wait`, or less when the call is cancelled meanwhile. */
+  private untilCancelled(wait: Promise<void>): Promise<void> {
+    const signal = this.opts.signal;
+    if (!signal) return wait;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      signal.addEventListener("abort", done, { once: true });
+      wait.then(done, done);
+    });
   }
 
   private async attempt(request: string, send: () => Promise<Response<string>>): Promise<Outcome> {

@@ -11,18 +11,37 @@ import { type ReadOutcome, type WebhookInputs, type WebhookOutputs, WebhookSessi
 import type { RawSettings } from "../core/settings";
 import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../pulumi/checkFailures";
+import { ProviderLifecycle } from "../pulumi/lifecycle";
+import { engineAddress } from "../pulumi/sdkModules";
 import { warn } from "../pulumi/warnings";
 import { forEngine } from "./engineErrors";
 import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protocol";
 
 export type { WebhookInputs, WebhookOutputs } from "../core/session";
 
-/** The provider process's session, replaced by a `configure` with other settings. */
+/** The provider process's session, replaced by a `configure` with other settings, and the process's cancellation. */
 class DynamicProviderHost {
-  session = new WebhookSession();
+  readonly lifecycle = new ProviderLifecycle();
+  session = new WebhookSession({}, { signal: this.lifecycle.signal });
   configured: string | undefined;
 }
 const host = new DynamicProviderHost();
+
+/** The script of the Node.js SDK's dynamic provider process. */
+const DYNAMIC_PROVIDER = /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/;
+
+// In the dynamic provider process only (not in a program or a test that imports this module):
+// Ctrl-C cancels retries without ending the process, and the process ends once the engine is gone.
+if (DYNAMIC_PROVIDER.test(require.main?.filename ?? "")) {
+  host.lifecycle.endOnSigint();
+  const engine = engineAddress(process.argv.slice(2));
+  if (engine) host.lifecycle.watchEngine(engine);
+}
+
+/** One provider method: counted as in flight, its package errors shaped for the engine ({@link forEngine}). */
+function operation<T>(how: "logged" | "returned", run: () => T | Promise<T>): Promise<T> {
+  return host.lifecycle.track(() => forEngine(how, run));
+}
 
 /**
  * Called by the provider's `configure` with the stack's `rekko:*` config. The engine configures
@@ -32,7 +51,7 @@ const host = new DynamicProviderHost();
 export function configure(settings: RawSettings, overrides: Partial<ClientOptions> = {}): void {
   const same = JSON.stringify([settings.apiKey, settings.baseUrl, settings.maxRequestsPerMinute]);
   if (host.configured === same && Object.keys(overrides).length === 0) return;
-  host.session = new WebhookSession(settings, overrides);
+  host.session = new WebhookSession(settings, { signal: host.lifecycle.signal, ...overrides });
   host.configured = Object.keys(overrides).length === 0 ? same : undefined;
 }
 
@@ -53,7 +72,7 @@ export async function check(
  * `pulumi preview` and `pulumi up` (a dynamic provider has no engine log of its own).
  */
 export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<WebhookDiff> {
-  return forEngine("logged", () => {
+  return operation("logged", () => {
     const plan = host.session.diff(id, olds, news, isUnknown);
     for (const warning of plan.warnings) warn(warning);
     return diffWebhook(olds, news, plan.replaces);
@@ -62,12 +81,12 @@ export async function diff(id: string, olds: Record<string, unknown>, news: Reco
 
 /** create: one POST, or adoption of an existing webhook through the list. */
 export async function create(inputs: WebhookInputs): Promise<{ id: string; outs: WebhookOutputs }> {
-  return forEngine("returned", () => host.session.create(inputs));
+  return operation("returned", () => host.session.create(inputs));
 }
 
 /** read (refresh): one shared list per process; a webhook missing from it is gone. */
 export async function read(id: string, props: Record<string, unknown>): Promise<ReadOutcome> {
-  return forEngine("logged", () => host.session.read(id, props));
+  return operation("logged", () => host.session.read(id, props));
 }
 
 /** update: only ever a change of stored provider code; keeps the webhook and its outputs. */
@@ -77,7 +96,7 @@ export async function update(
   _news: Record<string, unknown>,
 ): Promise<{ outs: Record<string, unknown> }> {
   const { [PROVIDER_KEY]: _code, ...outs } = olds;
-  return { outs: await forEngine("returned", () => host.session.update(id, outs)) };
+  return { outs: await operation("returned", () => host.session.update(id, outs)) };
 }
 
 /**
@@ -85,7 +104,7 @@ export async function update(
  * a stored provider from before fingerprints passes none.
  */
 async function remove(id: string, props: Record<string, unknown> = {}): Promise<void> {
-  const { warnings } = await forEngine("logged", () => host.session.delete(id, props));
+  const { warnings } = await operation("logged", () => host.session.delete(id, props));
   for (const warning of warnings) warn(warning);
 }
 

@@ -11,10 +11,11 @@ import { NATIVE_GET_WEBHOOKS, NATIVE_WEBHOOK, NATIVE_WEBHOOK_WITH_SECRET } from 
 import type { CheckFailure } from "../core/validation";
 import { SETTINGS, settingsCheckFailure } from "../pulumi/checkFailures";
 import { isUnknown } from "../pulumi/unknowns";
+import { stderrWarnings, type WarningSink } from "../pulumi/warnings";
 import type { ConstructComponent } from "./component";
 import { getWebhooks, type InvokeAnswer, type NativeFunction } from "./getWebhooks";
 import { hide, revealProps } from "./protocol";
-import { type DiffAnswer, type NativeResource, type ReadAnswer, webhook } from "./webhook";
+import { type DiffAnswer, type NativeResource, type ReadAnswer, type ResourceCall, webhook } from "./webhook";
 
 export type { DiffAnswer, ReadAnswer } from "./webhook";
 
@@ -84,16 +85,36 @@ function refuseKeySwitch(before: unknown, after: unknown, urn: string): void {
 
 /** The native provider: configuration, and the type tables over one session. */
 export class RekkoNativeProvider {
-  private session = new WebhookSession();
+  private session: WebhookSession;
   /**
    * Answers of the functions in this session, by token and arguments: a lookup lists once per
    * run (each webhook call is billed), whatever the number of callers with the same arguments.
    */
   private invoked = new Map<string, Promise<InvokeAnswer>>();
 
+  /**
+   * @param signal aborted when the deployment is cancelled: the API client stops retrying.
+   * @param warnings where a warning about the resource at `urn` goes (the engine's log; default stderr).
+   */
+  constructor(
+    private readonly signal?: AbortSignal,
+    private readonly warnings: WarningSink = stderrWarnings,
+  ) {
+    this.session = this.newSession({});
+  }
+
+  /** What a method of the resource at `urn` works with. */
+  private call(urn: string): ResourceCall {
+    return { session: this.session, warn: async (message) => this.warnings(message, urn) };
+  }
+
+  private newSession(settings: RawSettings): WebhookSession {
+    return new WebhookSession(settings, this.signal ? { signal: this.signal } : {});
+  }
+
   /** Configure: the provider's own arguments (stack config `rekko:*` or an explicit provider's inputs). */
   configure(config: Props): void {
-    this.session = new WebhookSession(rawSettings(config));
+    this.session = this.newSession(rawSettings(config));
     this.invoked = new Map();
   }
 
@@ -137,28 +158,28 @@ export class RekkoNativeProvider {
     return load();
   }
 
-  check(type: string, news: Props): { inputs: Props; failures: CheckFailure[] } {
-    return this.resource(type).check(this.session, news);
+  check(type: string, news: Props, urn = ""): { inputs: Props; failures: CheckFailure[] } {
+    return this.resource(type).check(this.call(urn), news);
   }
 
-  diff(type: string, id: string, olds: Props, news: Props): DiffAnswer {
-    return this.resource(type).diff(this.session, id, olds, news);
+  async diff(type: string, id: string, olds: Props, news: Props, urn = ""): Promise<DiffAnswer> {
+    return this.resource(type).diff(this.call(urn), id, olds, news);
   }
 
-  create(type: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    return this.resource(type).create(this.session, inputs);
+  async create(type: string, inputs: Props, urn = ""): Promise<{ id: string; outs: Props }> {
+    return this.resource(type).create(this.call(urn), inputs);
   }
 
-  read(type: string, id: string, props: Props, inputs?: Props): Promise<ReadAnswer> {
-    return this.resource(type).read(this.session, id, props, inputs);
+  async read(type: string, id: string, props: Props, inputs?: Props, urn = ""): Promise<ReadAnswer> {
+    return this.resource(type).read(this.call(urn), id, props, inputs);
   }
 
-  update(type: string, id: string, olds: Props, news?: Props): Promise<Props> {
-    return this.resource(type).update(this.session, id, olds, news);
+  async update(type: string, id: string, olds: Props, news?: Props, urn = ""): Promise<Props> {
+    return this.resource(type).update(this.call(urn), id, olds, news);
   }
 
-  delete(type: string, id: string, props: Props): Promise<void> {
-    return this.resource(type).delete(this.session, id, props);
+  async delete(type: string, id: string, props: Props, urn = ""): Promise<void> {
+    return this.resource(type).delete(this.call(urn), id, props);
   }
 
   /** Invoke a function by token; the same arguments get the same answer for the rest of the session (a failure is not kept). */

@@ -4,22 +4,13 @@
  * `@pulumi/pulumi` and typed here. Kept in one place so an SDK change breaks one file.
  * @internal
  */
-import type * as grpcTypes from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
+import { sdkGrpc, sdkRequire } from "../pulumi/sdkModules";
 
-/** Set to `true` by the single executable's bundler (scripts/dist-plugin.ts); not defined otherwise. */
-declare const PULUMI_REKKO_BUNDLE: boolean | undefined;
-const bundled = typeof PULUMI_REKKO_BUNDLE !== "undefined" && PULUMI_REKKO_BUNDLE;
+export { engineAddress } from "../pulumi/sdkModules";
 
-/**
- * Resolves modules the way `@pulumi/pulumi` itself does, so both share one gRPC and protobuf.
- * In the bundle, where every module exists once, `load` (a static require the bundler follows).
- */
-const sdkRequire = (id: string, load: () => unknown): unknown =>
-  bundled ? load() : require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
-
-export const grpc = sdkRequire("@grpc/grpc-js", () => require("@grpc/grpc-js")) as typeof grpcTypes;
+export const grpc = sdkGrpc();
 export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb", () =>
   require("google-protobuf/google/protobuf/struct_pb"),
 ) as typeof gstruct;
@@ -74,17 +65,6 @@ export const providerServer = require("@pulumi/pulumi/provider/server") as {
     dependencies: { get(key: string): { getUrnsList(): string[] } | undefined },
   ): Promise<pulumi.Inputs>;
 };
-
-/** The engine address among a plugin's arguments (after `--logtostderr`, `-v=N`, `--tracing X`). */
-export function engineAddress(args: readonly string[]): string | undefined {
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "--tracing") i += 1;
-    else if (a !== "--logtostderr" && !a.startsWith("-v=") && a !== "--logflow") rest.push(a);
-  }
-  return rest[0];
-}
 
 /** An Output's value, waited for (the SDK's internal `promise()`; `apply` would not wait in preview). */
 export function settled<T>(output: pulumi.Output<T>): Promise<T> {

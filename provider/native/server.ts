@@ -13,7 +13,9 @@ import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { CheckFailure } from "../core/validation";
 import { VERSION } from "../core/version";
 import { engineMessage } from "../pulumi/failures";
+import { ProviderLifecycle } from "../pulumi/lifecycle";
 import { runConstruct } from "./construct";
+import { engineWarnings } from "./engineLog";
 import { type DiffAnswer, RekkoNativeProvider, RekkoProtocolError } from "./provider";
 import { schemaText } from "./schema";
 import { emptyproto, engineAddress, grpc, runtimeState, settings, structproto } from "./sdk";
@@ -38,13 +40,16 @@ function diffResponse(answer: DiffAnswer): provproto.DiffResponse {
 }
 
 /**
- * One unary handler: the answer, or the error with the gRPC status that says what happened
- * ({@link grpcStatusOf}) and its message shaped for the CLI ({@link engineMessage}).
+ * One unary handler, counted as in flight ({@link ProviderLifecycle.track}): the answer, or the
+ * error with the gRPC status that says what happened ({@link grpcStatusOf}) and its message
+ * shaped for the CLI ({@link engineMessage}).
  */
-function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    Promise.resolve()
-      .then(() => fn(call.request))
+const unaryFor =
+  (lifecycle: ProviderLifecycle) =>
+  <Req, Res>(fn: (req: Req) => Promise<Res> | Res) =>
+  (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    lifecycle
+      .track(() => fn(call.request))
       .then(
         (res) => callback(null, res),
         (err: unknown) => {
@@ -53,17 +58,21 @@ function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
         },
       );
   };
-}
 
 /** The service implementation: each protocol method in a few lines over {@link RekkoNativeProvider}. */
-function service(provider: RekkoNativeProvider, engine: string | undefined) {
+function service(provider: RekkoNativeProvider, engine: string | undefined, lifecycle: ProviderLifecycle) {
+  const unary = unaryFor(lifecycle);
   return {
     getPluginInfo: unary(() => new plugproto.PluginInfo().setVersion(VERSION)),
     getSchema: unary((req: provproto.GetSchemaRequest) => {
       if (req.getVersion() !== 0) throw new RekkoProtocolError(`unsupported schema version ${req.getVersion()}`);
       return new provproto.GetSchemaResponse().setSchema(schemaText());
     }),
-    cancel: unary(() => new emptyproto.Empty()),
+    // Ctrl-C: no more retries; operations under way finish (an unanswered create is reconciled).
+    cancel: unary(() => {
+      lifecycle.cancel();
+      return new emptyproto.Empty();
+    }),
     checkConfig: unary((req: provproto.CheckRequest) => {
       const { inputs, failures } = provider.checkConfig(toJs(req.getNews()));
       return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failuresOf(failures));
@@ -83,18 +92,24 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
       return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(true).setAcceptoutputs(true);
     }),
     check: unary((req: provproto.CheckRequest) => {
-      const { inputs, failures } = provider.check(req.getType(), toJs(req.getNews()));
+      const { inputs, failures } = provider.check(req.getType(), toJs(req.getNews()), req.getUrn());
       return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failuresOf(failures));
     }),
-    diff: unary((req: provproto.DiffRequest) =>
-      diffResponse(provider.diff(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
+    diff: unary(async (req: provproto.DiffRequest) =>
+      diffResponse(await provider.diff(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()), req.getUrn())),
     ),
     create: unary(async (req: provproto.CreateRequest) => {
-      const { id, outs } = await provider.create(req.getType(), toJs(req.getProperties()));
+      const { id, outs } = await provider.create(req.getType(), toJs(req.getProperties()), req.getUrn());
       return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs));
     }),
     read: unary(async (req: provproto.ReadRequest) => {
-      const found = await provider.read(req.getType(), req.getId(), toJs(req.getProperties()), toJs(req.getInputs()));
+      const found = await provider.read(
+        req.getType(),
+        req.getId(),
+        toJs(req.getProperties()),
+        toJs(req.getInputs()),
+        req.getUrn(),
+      );
       const resp = new provproto.ReadResponse().setId(found.id);
       if (found.props) resp.setProperties(toStruct(found.props));
       if (found.inputs) resp.setInputs(toStruct(found.inputs));
@@ -102,11 +117,11 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
     }),
     update: unary(async (req: provproto.UpdateRequest) =>
       new provproto.UpdateResponse().setProperties(
-        toStruct(await provider.update(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()))),
+        toStruct(await provider.update(req.getType(), req.getId(), toJs(req.getOlds()), toJs(req.getNews()), req.getUrn())),
       ),
     ),
     delete: unary(async (req: provproto.DeleteRequest) => {
-      await provider.delete(req.getType(), req.getId(), toJs(req.getProperties()));
+      await provider.delete(req.getType(), req.getId(), toJs(req.getProperties()), req.getUrn());
       return new emptyproto.Empty();
     }),
     invoke: unary(async (req: provproto.InvokeRequest) => {
@@ -122,21 +137,29 @@ function service(provider: RekkoNativeProvider, engine: string | undefined) {
   };
 }
 
-/** Serves `provider` on a free loopback port; answers the port and the server. */
+/** Serves a provider on a free loopback port; answers the port and the server. */
 export async function listen(
-  provider: RekkoNativeProvider,
   engine: string | undefined,
+  lifecycle = new ProviderLifecycle(),
 ): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
   const server = new grpc.Server(settings.grpcChannelOptions);
-  server.addService(provrpc.ResourceProviderService, service(provider, engine) as never);
+  const provider = new RekkoNativeProvider(lifecycle.signal, engineWarnings(engine));
+  server.addService(provrpc.ResourceProviderService, service(provider, engine, lifecycle) as never);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
   });
   return { port, server };
 }
 
-/** Serves the provider on a loopback port and prints the port, as the engine expects. */
+/**
+ * Serves the provider on a loopback port and prints the port, as the engine expects; SIGINT
+ * cancels, and the process ends once the engine is gone ({@link ProviderLifecycle}).
+ */
 export async function serve(args: readonly string[]): Promise<void> {
-  const { port } = await listen(new RekkoNativeProvider(), engineAddress(args));
+  const engine = engineAddress(args);
+  const lifecycle = new ProviderLifecycle();
+  lifecycle.endOnSigint();
+  if (engine) lifecycle.watchEngine(engine);
+  const { port } = await listen(engine, lifecycle);
   process.stdout.write(`${port}\n`);
 }

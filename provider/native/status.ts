@@ -23,6 +23,7 @@ const STATUS_OF_CODE: Readonly<Record<RekkoErrorCode, GrpcStatus>> = {
   ERR_REKKO_SERVER: S.UNAVAILABLE,
   ERR_REKKO_NETWORK: S.UNAVAILABLE,
   ERR_REKKO_RESPONSE: S.UNKNOWN,
+  ERR_REKKO_CANCELLED: S.CANCELLED,
 };
 
 /** The gRPC status for an error thrown by a provider method. */

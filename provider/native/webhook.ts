@@ -8,7 +8,6 @@ import type { WebhookOutputs, WebhookSession } from "../core/session";
 import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../pulumi/checkFailures";
 import { isUnknown } from "../pulumi/unknowns";
-import { warn } from "../pulumi/warnings";
 import { hide, revealProps, secretKeys } from "./protocol";
 
 type Props = Record<string, unknown>;
@@ -26,14 +25,20 @@ export interface ReadAnswer {
   inputs?: Props;
 }
 
-/** A resource type of the native provider: the protocol's resource methods over a session. */
+/** What a resource method works with: the provider's session, and a warning to the user about this resource. */
+export interface ResourceCall {
+  session: WebhookSession;
+  warn(message: string): Promise<void>;
+}
+
+/** A resource type of the native provider: the protocol's resource methods. */
 export interface NativeResource {
-  check(session: WebhookSession, news: Props): { inputs: Props; failures: CheckFailure[] };
-  diff(session: WebhookSession, id: string, olds: Props, news: Props): DiffAnswer;
-  create(session: WebhookSession, inputs: Props): Promise<{ id: string; outs: Props }>;
-  read(session: WebhookSession, id: string, props: Props, inputs?: Props): Promise<ReadAnswer>;
-  update(session: WebhookSession, id: string, olds: Props, news?: Props): Promise<Props>;
-  delete(session: WebhookSession, id: string, props: Props): Promise<void>;
+  check(call: ResourceCall, news: Props): { inputs: Props; failures: CheckFailure[] };
+  diff(call: ResourceCall, id: string, olds: Props, news: Props): Promise<DiffAnswer>;
+  create(call: ResourceCall, inputs: Props): Promise<{ id: string; outs: Props }>;
+  read(call: ResourceCall, id: string, props: Props, inputs?: Props): Promise<ReadAnswer>;
+  update(call: ResourceCall, id: string, olds: Props, news?: Props): Promise<Props>;
+  delete(call: ResourceCall, id: string, props: Props): Promise<void>;
 }
 
 /** Properties the schema marks secret. */
@@ -59,27 +64,27 @@ export const webhook: NativeResource = {
    * Check: the core validation, with no network; failures about url and secret go without a
    * property name, as the dynamic resource's do, so the engine never prints those values.
    */
-  check(session, news) {
+  check({ session }, news) {
     const { inputs, failures } = session.check(revealProps(news), isUnknown);
     return { inputs: hide(inputs, secretsOf(news)), failures: engineCheckFailures(failures) };
   },
 
   /**
    * Diff: the core session's diff (replace rules, create-before-delete, the key check, a
-   * disabled webhook), then the import rule above; warnings as the dynamic provider's.
+   * disabled webhook), then the import rule above; its warnings go to the user.
    */
-  diff(session, id, olds, news) {
+  async diff({ session, warn }, id, olds, news) {
     const before = revealProps(olds);
     const after = revealProps(news);
     const plan = session.diff(id, before, after, isUnknown);
     const problem = importedSecretProblem(before, after, id);
     if (problem) throw new RekkoConfigError(problem);
-    for (const warning of plan.warnings) warn(warning);
+    for (const warning of plan.warnings) await warn(warning);
     return { changes: plan.replaces.length > 0, replaces: plan.replaces };
   },
 
   /** Create: one POST (after the session's one list, the core's guard for an unanswered create). */
-  async create(session, inputs) {
+  async create({ session }, inputs) {
     const plain = revealProps(inputs);
     const { id, outs } = await session.create({
       url: plain.url as string,
@@ -95,7 +100,7 @@ export const webhook: NativeResource = {
    * inputs come from the API, so the generated declaration matches it; no secret is known.
    * What the old state held secret (outputs or inputs) stays secret.
    */
-  async read(session, id, props, inputs) {
+  async read({ session }, id, props, inputs) {
     const old = revealProps(props);
     const found = await session.read(id, old);
     if (!found.props || !found.inputs) return { id: "" };
@@ -106,13 +111,13 @@ export const webhook: NativeResource = {
   },
 
   /** Update: no API call (every change replaces); keeps the outputs and their secretness, as the core session does. */
-  async update(session, id, olds, news) {
+  async update({ session }, id, olds, news) {
     return hide(await session.update(id, revealProps(olds)), secretsOf(olds, news));
   },
 
   /** Delete: DELETE; already gone is success; a webhook this deployment took again is kept, with a warning. */
-  async delete(session, id, props) {
+  async delete({ session, warn }, id, props) {
     const { warnings } = await session.delete(id, revealProps(props));
-    for (const warning of warnings) warn(warning);
+    for (const warning of warnings) await warn(warning);
   },
 };

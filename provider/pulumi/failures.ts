@@ -20,6 +20,7 @@ const FIX: Readonly<Record<RekkoErrorCode, string>> = {
   ERR_REKKO_SERVER: "Run again later.",
   ERR_REKKO_NETWORK: "Check rekko:baseUrl and the network, then run again.",
   ERR_REKKO_RESPONSE: "Check that rekko:baseUrl is the Rekko API's own address.",
+  ERR_REKKO_CANCELLED: "Run the deployment again when ready; `pulumi refresh` first if it was interrupted part-way.",
 };
 
 /** The first sentence (up to a sentence end followed by a capital, a backtick or a line break) and the rest. */

@@ -4,7 +4,8 @@
  * are the fewest calls each operation can make: preview none; up one create per new webhook and
  * no read when no create's outcome is unknown; a second up none; a replacement or a rotation a
  * create and a delete per webhook; refresh one list per provider and key; destroy one delete per
- * webhook; a program that calls getWebhooks once per run one list per run.
+ * webhook; a program that calls getWebhooks once per run one list per run; the cost command no
+ * webhook call, only its read of the account.
  */
 
 /** `METHOD /path` with webhook ids written `{id}` → how many. */
@@ -20,6 +21,8 @@ export interface LoggedCall {
 export const LIST = "GET /v1/webhooks";
 export const CREATE = "POST /v1/webhooks";
 export const DELETE = "DELETE /v1/webhooks/{id}";
+/** The account's plan, usage and quotas (billed as one LISTING call, not DEEP). */
+export const CUSTOMER = "GET /v1/customers/me";
 
 /** `METHOD /path` of a request, the webhook id folded to `{id}` and the query dropped. */
 export function callKey(r: Pick<LoggedCall, "method" | "path">): string {
@@ -55,6 +58,7 @@ export function sameCalls(a: Calls, b: Calls): boolean {
 
 /** The operations whose calls are measured (the timing runs measure the first five). */
 export const OPERATIONS = [
+  "cost",
   "preview",
   "up",
   "second-up",
@@ -95,6 +99,7 @@ export const TARGETS: Record<Operation, CallTarget> = {
   import: { text: "no target" },
   "get-webhooks": { text: "1 list per run", expected: () => ({ [LIST]: 1 }) },
   orphans: { text: "no target" },
+  cost: { text: "no webhook call; 1 account read", expected: () => ({ [CUSTOMER]: 1 }) },
   destroy: { text: "N deletes", expected: ({ n }) => ({ [DELETE]: n }) },
 };
 

@@ -23,13 +23,15 @@ const RUN: Record<Operation, string | Record<CostFace, string>> = {
   refresh: "`pulumi refresh` of N webhooks under one provider and key",
   import: {
     rekko: "`pulumi up` adopting 1 webhook registered outside the stack (`adoptWebhookId`)",
-    native: "`pulumi import rekko:index:Webhook` of 1 webhook registered outside the stack",
+    native:
+      "`pulumi import rekko:index:Webhook` of 1 webhook registered outside the stack (its preview and the import each read it)",
   },
   "get-webhooks": {
     rekko: "not offered on this face",
     native: "`pulumi up` of a program that calls `getWebhooks` once and declares nothing",
   },
   orphans: "`pulumi-rekko-orphans` on the stack's export",
+  cost: "`pulumi preview --json | pulumi-rekko cost` for N new webhooks, the key set (the preview's own calls not counted)",
   destroy: "`pulumi destroy` of N webhooks",
 };
 
@@ -69,7 +71,8 @@ export function costsMarkdown(r: CostsResults): string {
   };
   const run = (op: Operation) => {
     const what = RUN[op];
-    return typeof what === "string" ? what : `dynamic: ${what.rekko}; native: ${what.native}`;
+    // A table cell: a `|` (also inside code) must be escaped, or it ends the cell.
+    return (typeof what === "string" ? what : `dynamic: ${what.rekko}; native: ${what.native}`).replace(/\|/g, "\\|");
   };
   return [
     `N = ${r.n}; one emulator, no faults and no rate limit, so no create's outcome is unknown; ${hostLine(r.machine)}.`,

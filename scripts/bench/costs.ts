@@ -64,6 +64,20 @@ async function orphanFinder(p: TestProject, emu: RekkoEmulator, log: Log): Promi
   if (!/no unmanaged webhooks/i.test(stdout)) log(`WARNING: pulumi-rekko-orphans listed webhooks this stack holds:\n${stdout}`);
 }
 
+/**
+ * `pulumi preview --json | pulumi-rekko cost` as a user runs it (the built command, the key in
+ * the environment); `mark` is called between the two, so only the command's own calls count.
+ */
+async function costCommand(p: TestProject, emu: RekkoEmulator, mark: () => void): Promise<void> {
+  const plan = join(p.dir, "plan.json");
+  writeFileSync(plan, await pulumiCli(p.stack, ["preview", "--json", "--stack", p.stack.name]));
+  mark();
+  await execFileAsync(process.execPath, [join(ROOT, "dist", "provider", "cli", "main.js"), "cost", plan], {
+    env: { ...process.env, REKKO_API_KEY: emu.apiKey, REKKO_BASE_URL: emu.url },
+    encoding: "utf8",
+  });
+}
+
 async function succeeded(what: string, op: Promise<{ summary: { result?: string } }>): Promise<void> {
   const r = await op;
   if (r.summary.result !== "succeeded") throw new Error(`${what} ended ${r.summary.result}`);
@@ -83,14 +97,17 @@ async function face(face: CostFace, emu: RekkoEmulator, n: number, log: Log): Pr
       "rekko:maxRequestsPerMinute": { value: UNTHROTTLED },
     });
     await set({ count: String(n), urlSuffix: "", withSecret: "0", rotation: "0", lookup: "false" });
-    const measure = async (op: Operation, size: number, run: () => Promise<unknown>) => {
-      const mark = emu.requests().length;
-      await run();
+    const measure = async (op: Operation, size: number, run: (restart: () => void) => Promise<unknown>) => {
+      let mark = emu.requests().length;
+      await run(() => {
+        mark = emu.requests().length;
+      });
       const { calls, statuses } = countCalls(emu.requests().slice(mark));
       samples.push({ face, op, n: size, calls, statuses });
       log(`costs ${face.padEnd(6)} ${op.padEnd(12)} N=${size}: ${JSON.stringify(calls)}`);
     };
     const up = (what: string) => succeeded(what, p.stack.up());
+    await measure("cost", n, (restart) => costCommand(p, emu, restart));
     await measure("preview", n, () => p.stack.preview());
     await measure("up", n, () => up("up"));
     await measure("second-up", n, () => up("second up"));

@@ -49,15 +49,42 @@ function lineAt(text: string, index: number): number {
   return n;
 }
 
-/** The generated blocks of `text`, in order; throws {@link BlockSyntaxError} on bad markers. */
+/** The [start, end) offsets of the fenced code blocks of a Markdown text (``` or ~~~ fences). */
+export function fencedCode(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let open: { at: number; fence: string } | undefined;
+  let at = 0;
+  for (const line of text.split("\n")) {
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence && !open) open = { at, fence };
+    else if (fence && open && fence[0] === open.fence[0] && fence.length >= open.fence.length && line.trim() === fence) {
+      ranges.push([open.at, at + line.length]);
+      open = undefined;
+    }
+    at += line.length + 1;
+  }
+  if (open) ranges.push([open.at, text.length]);
+  return ranges;
+}
+
+/**
+ * The generated blocks of `text`, in order; throws {@link BlockSyntaxError} on bad markers.
+ * Markers inside fenced code are examples, not blocks.
+ */
 export function findBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   const used = new Set<number>();
+  const code = fencedCode(text);
+  const inCode = (i: number) => code.some(([a, b]) => a <= i && i < b);
   let from = 0;
   for (;;) {
     OPEN.lastIndex = from;
     const m = OPEN.exec(text);
     if (!m) break;
+    if (inCode(m.index)) {
+      from = m.index + m[0].length;
+      continue;
+    }
     const source = m[1] ?? "";
     const view = m[2] ?? "";
     const id = view ? `${source}:${view}` : source;
@@ -94,7 +121,7 @@ export function findBlocks(text: string): Block[] {
     from = contentEnd + close.length;
   }
   for (const m of text.matchAll(ANY_MARKER)) {
-    if (m.index !== undefined && !used.has(m.index))
+    if (m.index !== undefined && !used.has(m.index) && !inCode(m.index))
       throw new BlockSyntaxError(lineAt(text, m.index), `stray or misspelt figure marker ${m[0]}`);
   }
   return blocks;

@@ -1,7 +1,8 @@
 /**
  * The figures of README.md and docs/, from the command line:
  *
- *   npm run docs:check                     # fails on a stale block or a figure outside any block (measures nothing)
+ *   npm run docs:check                     # fails on a stale block, a figure outside any block, or a path,
+ *                                          # link or test title named in the docs that does not exist (measures nothing)
  *   npm run docs:render [-- --only <source>]...   # rewrites the blocks from docs/figures/*.json (measures nothing)
  *   tsx scripts/figures/main.ts record <source> --command "<cmd>" --data '<json>'
  *                                          # for shell generators: writes docs/figures/<source>.json, then its blocks
@@ -11,6 +12,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { checkReferences } from "../docs/references";
 import { loadAllowed } from "./allowed";
 import { findBlocks } from "./blocks";
 import { checkDocs, documents, renderDocs } from "./check";
@@ -21,6 +23,8 @@ import { REPO, readResults, stamp } from "./results";
 function check(): number {
   const report = checkDocs(REPO, REGISTRY, loadAllowed(REPO));
   for (const p of report.problems) process.stderr.write(`${p.file}${p.line ? `:${p.line}` : ""}: ${p.message}\n`);
+  const references = checkReferences(REPO, report.files);
+  for (const p of references) process.stderr.write(`${p.file}:${p.line}: ${p.message}\n`);
   if (report.problems.some((p) => p.message.endsWith("outside any generated block")))
     process.stderr.write(
       "A measured figure belongs in a <!-- figure:<source>[:<view>] --> block rendered from the script that measures it " +
@@ -30,13 +34,13 @@ function check(): number {
   const pending = [...new Map(report.pending.map((p) => [p.command, p])).values()];
   process.stdout.write(
     `docs:check: ${report.blocks} generated blocks in ${report.files.length} documents, ${report.allowed} allowed constants in prose, ` +
-      `${report.problems.length} problem(s)\n`,
+      `${report.problems.length} problem(s); ${references.length} broken reference(s) to paths, links or test titles\n`,
   );
   if (pending.length) {
     process.stdout.write(`not measured yet (${report.pending.length} blocks); to measure, run from the repository root:\n`);
     for (const p of pending) process.stdout.write(`  ${p.command}\n`);
   }
-  return report.problems.length ? 1 : 0;
+  return report.problems.length || references.length ? 1 : 0;
 }
 
 function list(): void {

@@ -3,8 +3,9 @@
  * and of docs/figures/<source>.json), the command that measures it, and the views that render it.
  * A document may hold a measured number only inside a block of one of these.
  */
-import { DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
+import { DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_MINUTE } from "../../provider/core/settings";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "../../provider/core/unknownCreate";
+import { DEFAULT_MAX_BODY_BYTES } from "../../provider/receiver/body";
 import { type CostsResults, costsMarkdown } from "../bench/costs-report";
 import { type NativeResults, nativeMarkdown } from "../bench/native-report";
 import { type PluginResults, pluginMarkdown } from "../bench/plugin-report";
@@ -79,7 +80,7 @@ function upgradeOutcome(r: Results<ReliabilityData>): string {
   const what = real.codeChanged
     ? "the stored provider code differed from this version's, and `up` updated each webhook in place"
     : "the stored provider code was identical to this version's, and `up` changed nothing";
-  return `from \`${real.from}\`, ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
+  return `from \`${real.from}\`: ${what} (${counts}), with ${real.writes} \`POST\` or \`DELETE\` (${stamp(r)})`;
 }
 
 const reliability = (
@@ -106,14 +107,20 @@ const withProvenance =
 /** The serialized provider each RekkoWebhook stores (twice) in its state. */
 function providerBytes(r: Results<BenchResult>): string {
   const s = r.data.state.find((x) => x.kind === "rekko");
-  return s ? `${s.providerBytes} bytes (${stamp(r)})` : `(the last run, ${stamp(r)}, measured no state)`;
+  return s ? `${s.providerBytes} bytes, ${stamp(r)}` : `the last run, ${stamp(r)}, measured no state`;
 }
 
 export const REGISTRY: Registry = {
-  defaults: fromCode("documented defaults of the code", "provider/core/settings.ts, provider/core/unknownCreate.ts", {
-    "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
-    "clock-skew-allowance": () => `${CLOCK_SKEW_ALLOWANCE_MS / 1000} s`,
-  }),
+  defaults: fromCode(
+    "documented defaults of the code",
+    "provider/core/settings.ts, provider/core/unknownCreate.ts, provider/receiver/body.ts",
+    {
+      "base-url": () => `\`${DEFAULT_BASE_URL}\``,
+      "max-requests-per-minute": () => String(DEFAULT_MAX_REQUESTS_PER_MINUTE),
+      "receiver-max-body": () => `${DEFAULT_MAX_BODY_BYTES / 1024} KiB`,
+      "clock-skew-allowance": () => `${CLOCK_SKEW_ALLOWANCE_MS / 1000} s`,
+    },
+  ),
   ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
     "": (r) =>
       `took ${seconds(r.data.seconds)}, \`npm ci\` included, for ${r.data.tests.passing} passing tests` +

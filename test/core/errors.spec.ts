@@ -99,6 +99,28 @@ describe("errors", () => {
       "  - body.events.0: Input should be 'price_shift'",
     ]);
   });
+  it("422 shows only each entry's loc and msg, never the input the API echoes (it may hold the secret)", () => {
+    const secret = "echoed-signing-secret-0123456789";
+    const e = errorFromResponse(
+      422,
+      {
+        detail: [
+          {
+            loc: ["body", "url"],
+            msg: "Field required",
+            type: "missing",
+            input: { events: ["whale_alert"], secret },
+            ctx: { secret },
+          },
+        ],
+      },
+      req,
+    ) as RekkoValidationError;
+    expect(e.message).to.include("body.url: Field required");
+    expect(e.message).not.to.include(secret);
+    expect(JSON.stringify(e.fields)).not.to.include(secret);
+  });
+
   it("5xx is a server error with the status", () => {
     const e = errorFromResponse(503, undefined, "GET /v1/webhooks");
     expect(e).to.be.instanceOf(RekkoServerError);

@@ -141,7 +141,7 @@ for (const mode of modes) {
       expect(api(mark)).to.deep.equal(["GET 200"]);
     });
 
-    it("a delete of a webhook a create of this deployment adopted or returned sends no DELETE and warns why", async () => {
+    it("a delete of a webhook a create or an import of this deployment adopted or returned sends no DELETE and warns why", async () => {
       const before = stack();
       const held = await before.create({ ...hook, secret: "replaced-secret-0000001" });
       const props = held.outs as unknown as Record<string, unknown>;
@@ -161,6 +161,15 @@ for (const mode of modes) {
         .and.include("rename without an alias");
       expect(api(mark), "no DELETE").to.deep.equal([]);
       expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([held.id]);
+      // An import (a read with no prior outputs) takes the webhook for the deployment too: a rename
+      // without an alias of a resource that keeps its `import` option imports it again, then deletes the old one.
+      const imported = stack();
+      expect((await imported.read(held.id, {})).id).to.equal(held.id);
+      expect((await imported.delete(held.id, props)).deleted, "imported by this deployment").to.equal(false);
+      expect(
+        api(mark).filter((c) => c.startsWith("DELETE")),
+        "no DELETE",
+      ).to.deep.equal([]);
       // A webhook this deployment did not make is deleted as before.
       const other = await stack().create({ ...hook, url: "http://127.0.0.1:9/other", secret: "other-secret-00000001" });
       expect(await s.delete(other.id, other.outs as unknown as Record<string, unknown>)).to.deep.equal({

@@ -1,7 +1,14 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoConfigError } from "../../provider/core/errors";
 import { WebhookSession } from "../../provider/core/session";
-import { missingKeyError, resolveSettings } from "../../provider/core/settings";
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_REQUESTS_PER_MINUTE,
+  missingKeyError,
+  resolveSettings,
+} from "../../provider/core/settings";
 
 describe("settings: a base URL problem prints no user:password", () => {
   it("an unparseable base with credentials is named without them", () => {
@@ -26,6 +33,50 @@ describe("settings: a base URL problem prints no user:password", () => {
     expect(() => resolveSettings({ apiKey: "rk_pro_x", baseUrl: "https://alice:pw-CRED-2@api.rekko.ai" }, {}))
       .to.throw(/must not carry credentials/)
       .that.satisfies((e: Error) => !e.message.includes("pw-CRED-2") && !e.message.includes("alice"));
+  });
+});
+
+describe("settings: stack config, then the environment, then the default", () => {
+  const env = {
+    REKKO_API_KEY: "rk_pro_from_env",
+    REKKO_BASE_URL: "http://127.0.0.1:8080",
+    REKKO_MAX_REQUESTS_PER_MINUTE: "30",
+  };
+
+  it("stack config wins over the environment, setting by setting", () => {
+    expect(
+      resolveSettings({ apiKey: "rk_pro_from_config", baseUrl: "https://api.example.com", maxRequestsPerMinute: 60 }, env),
+    ).to.deep.include({ apiKey: "rk_pro_from_config", baseUrl: "https://api.example.com", maxRequestsPerMinute: 60 });
+    expect(resolveSettings({ apiKey: "rk_pro_from_config" }, env)).to.deep.include({
+      apiKey: "rk_pro_from_config",
+      baseUrl: "http://127.0.0.1:8080",
+      maxRequestsPerMinute: 30,
+    });
+    expect(resolveSettings({ apiKey: " ", baseUrl: "" }, env)).to.deep.include({
+      apiKey: "rk_pro_from_env",
+      baseUrl: "http://127.0.0.1:8080",
+    });
+  });
+
+  it("with neither, the documented defaults; no key at all is left for the call that needs one", () => {
+    expect(resolveSettings({}, {})).to.deep.equal({
+      apiKey: undefined,
+      baseUrl: DEFAULT_BASE_URL,
+      local: false,
+      maxRequestsPerMinute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
+    });
+  });
+});
+
+describe("settings: the defaults the schema and the registry docs state are the code's", () => {
+  it("rekko:baseUrl and rekko:maxRequestsPerMinute default in schema.json to DEFAULT_BASE_URL and DEFAULT_MAX_REQUESTS_PER_MINUTE", () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, "..", "..", "provider", "native", "schema.json"), "utf8")) as {
+      config: { variables: Record<string, { default?: unknown; description?: string }> };
+    };
+    const { apiKey, baseUrl, maxRequestsPerMinute } = schema.config.variables;
+    expect(baseUrl?.default).to.equal(DEFAULT_BASE_URL);
+    expect(maxRequestsPerMinute?.default).to.equal(DEFAULT_MAX_REQUESTS_PER_MINUTE);
+    expect(apiKey?.default).to.equal(undefined);
   });
 });
 

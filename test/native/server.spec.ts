@@ -12,7 +12,7 @@ import {
   RekkoQuotaError,
 } from "../../provider/core/errors";
 import { NATIVE_WEBHOOK } from "../../provider/core/types";
-import { RekkoNativeProvider, RekkoProtocolError } from "../../provider/native/provider";
+import { RekkoProtocolError } from "../../provider/native/provider";
 import { grpc, structproto } from "../../provider/native/sdk";
 import { listen } from "../../provider/native/server";
 import { grpcStatusOf } from "../../provider/native/status";
@@ -44,7 +44,7 @@ describe("native provider: the gRPC server", () => {
 
   before(async () => {
     emu = await RekkoEmulator.start({ apiKeys: [KEY, OTHER] });
-    const served = await listen(new RekkoNativeProvider(), undefined);
+    const served = await listen(undefined);
     server = served.server;
     client = new provrpc.ResourceProviderClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
     expect((await configure(KEY)).code).to.equal(undefined);
@@ -65,10 +65,15 @@ describe("native provider: the gRPC server", () => {
   });
 
   it("answers FailedPrecondition for a key mismatch, Unavailable for a 5xx after the retries, Unauthenticated for a refused key", async () => {
+    // Each create its own url: an unanswered create must not take the one made just before for its own.
+    let n = 0;
     const create = () =>
       call<provproto.CreateRequest, provproto.CreateResponse>(
         client.create.bind(client),
-        new provproto.CreateRequest().setType(NATIVE_WEBHOOK).setUrn(urn(NATIVE_WEBHOOK)).setProperties(struct(hook)),
+        new provproto.CreateRequest()
+          .setType(NATIVE_WEBHOOK)
+          .setUrn(urn(NATIVE_WEBHOOK))
+          .setProperties(struct({ ...hook, url: `${hook.url}/${++n}` })),
       );
     const made = await create();
     expect(made.code).to.equal(undefined);
@@ -82,7 +87,7 @@ describe("native provider: the gRPC server", () => {
         .setUrn(urn(NATIVE_WEBHOOK))
         .setId(id)
         .setOlds(struct(outs))
-        .setNews(struct(hook)),
+        .setNews(struct({ ...hook, url: `${hook.url}/1` })),
     );
     expect(diff.code).to.equal(S.FAILED_PRECONDITION);
     expect(diff.details).to.include("registered with another API key");
@@ -117,6 +122,7 @@ describe("native provider: the gRPC server", () => {
       [new errors.RekkoServerError("x"), S.UNAVAILABLE],
       [new errors.RekkoNetworkError("x"), S.UNAVAILABLE],
       [new errors.RekkoResponseError("x"), S.UNKNOWN],
+      [new errors.RekkoCancelledError("x"), S.CANCELLED],
       [new RekkoProtocolError("x"), S.INVALID_ARGUMENT],
       [new Error("x"), S.UNKNOWN],
     ];
@@ -134,6 +140,7 @@ describe("native provider: the gRPC server", () => {
       "ERR_REKKO_SERVER",
       "ERR_REKKO_NETWORK",
       "ERR_REKKO_RESPONSE",
+      "ERR_REKKO_CANCELLED",
     ];
     expect([...codes].sort()).to.deep.equal([...all].sort());
   });

@@ -251,6 +251,15 @@ describe("receiver, web face: createWebReceiver, handle and handleBody", () => {
     expect(typed.map((e) => e.market_id)).to.deep.equal(["dup-web", "dup-web"]);
   });
 
+  it('with repeats: "off", keeps no memory: the same body twice is handled twice and flagged neither time', async () => {
+    const forgetting = createWebReceiver({ ...options, repeats: "off" });
+    const body =
+      '{"type":"price_shift","market_id":"dup-off","platform":"kalshi","old_yes":0.1,"new_yes":0.2,"change_pct":100,"timestamp":"2026-03-21T14:30:00Z"}';
+    expect(await forgetting.handleBody(body, sign(body))).to.include({ status: 200, repeat: false, handled: true });
+    expect(await forgetting.handleBody(body, sign(body))).to.include({ status: 200, repeat: false, handled: true });
+    expect(typed.map((e) => e.market_id)).to.deep.equal(["dup-off", "dup-off"]);
+  });
+
   it("by default, gives a copy arriving while the first is being handled to the handler too, flagged; a failure of the first does not touch it", async () => {
     const handler = calls<boolean, boolean>();
     const slow = createWebReceiver({

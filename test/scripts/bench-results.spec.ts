@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type Calls, CREATE, callText, countCalls, DELETE, LIST, meetsTarget } from "../../scripts/bench/calls";
+import { type Calls, CREATE, CUSTOMER, callText, countCalls, DELETE, LIST, meetsTarget } from "../../scripts/bench/calls";
 import type { CostSample } from "../../scripts/bench/costs";
 import { costsMarkdown, costsTargets } from "../../scripts/bench/costs-report";
 import type { NativeSample } from "../../scripts/bench/native";
@@ -105,12 +105,14 @@ describe("benchmark targets (scripts/bench/results.ts, calls.ts)", () => {
     expect(callVerdicts([]), "nothing measured holds nothing").to.include({ up: false });
   });
 
-  it("holds replacements and rotations to a create and a delete each, and refresh to one list per provider and key", () => {
+  it("holds replacements and rotations to a create and a delete each, refresh to one list per provider and key, the cost command to no webhook call", () => {
     expect(meetsTarget("replace", { n: 3 }, { [CREATE]: 3, [DELETE]: 3 })).to.equal(true);
     expect(meetsTarget("rotation", { n: 3 }, { [CREATE]: 3, [DELETE]: 3, [LIST]: 1 })).to.equal(false);
     expect(meetsTarget("refresh", { n: 5, providers: 2 }, { [LIST]: 2 })).to.equal(true);
     expect(meetsTarget("get-webhooks", { n: 0 }, { [LIST]: 2 })).to.equal(false);
     expect(meetsTarget("orphans", { n: 3 }, { [LIST]: 1 }), "no target: measured only").to.equal(undefined);
+    expect(meetsTarget("cost", { n: 3 }, { [CUSTOMER]: 1 }), "the cost command reads the account only").to.equal(true);
+    expect(meetsTarget("cost", { n: 3 }, { [CUSTOMER]: 1, [LIST]: 1 })).to.equal(false);
   });
 
   it("counts the emulator's API requests by method and path, ids folded, the control surface left out", () => {
@@ -156,6 +158,7 @@ describe("benchmark targets (scripts/bench/results.ts, calls.ts)", () => {
       .and.include("| – | 1× GET /v1/webhooks | 1 list per run | yes |");
     expect(row("orphans")).to.include("| 1× GET /v1/webhooks | – | no target | – |");
     expect(row("replace")).to.include("| – | – | N creates and N deletes, no read | not measured |");
+    expect(row("cost"), "a pipe in a cell is escaped").to.include("`pulumi preview --json \\| pulumi-rekko cost`");
   });
 
   it("holds the executable plugin to a start within half a second and to no phase slower than the Node.js-runtime plugin", () => {

@@ -91,6 +91,11 @@ describe("figures: the docs' generated blocks and docs:check (scripts/figures)",
       expect(findFigures(withoutBlocks(text))).to.deep.equal([]);
     });
 
+    it("takes markers inside fenced code for examples, not blocks", () => {
+      const text = "```md\nIt <!-- figure:ci -->\n<!-- /figure:other -->\n```\n<!-- figure:timing -->\n<!-- /figure:timing -->\n";
+      expect(findBlocks(text).map((b) => [b.id, b.line])).to.deep.equal([["timing", 5]]);
+    });
+
     it("refuses an unclosed, a nested, a stray or a misspelt marker, naming the line", () => {
       const fails = (text: string) => {
         try {

@@ -1,0 +1,58 @@
+import { expect } from "chai";
+import { RekkoEmulator } from "../../provider/testing";
+import { endInterrupted, interruptUp, recover, slowFailingCreates } from "../pulumi/interrupt";
+import { apiCalls, type TestProject, webhooksProject } from "../support/engine";
+
+const PROVIDER = /dynamic-provider/;
+/** The provider must be gone within this long after the CLI. */
+const BOUND_MS = 15_000;
+
+/**
+ * The Node.js SDK's dynamic-provider server answers the engine's Cancel and does nothing, so the
+ * first Ctrl-C cannot reach the provider; the second ends the run, and the engine then closes
+ * the provider with SIGINT.
+ */
+describe("RekkoWebhook: Ctrl-C and a killed CLI end the dynamic provider's retries (real CLI)", function () {
+  this.timeout(600_000);
+  let emu: RekkoEmulator;
+  let project: TestProject;
+  let mark = 0;
+  const posts = () => emu.requests().filter((r) => r.method === "POST").length;
+  const readyAfter = (n: number) => () => {
+    mark = emu.requests().length;
+    return posts() >= n;
+  };
+
+  before(async () => {
+    emu = await RekkoEmulator.start();
+    const hooks = ["a", "b"].map((n) => ({ name: n, url: `http://127.0.0.1:9/cancel/${n}`, events: ["whale_alert"] }));
+    project = await webhooksProject(emu, { hooks: { value: JSON.stringify(hooks) } });
+  });
+  beforeEach(() => slowFailingCreates(emu));
+  after(() => endInterrupted(project, emu));
+
+  it("Ctrl-C twice: at the engine's SIGINT the provider stops retrying, looks for each unanswered create's webhook, and exits", async () => {
+    const r = await interruptUp(project, PROVIDER, {
+      ready: readyAfter(2),
+      signals: ["SIGINT", "SIGINT"],
+      gapMs: 2000,
+      boundMs: BOUND_MS,
+    });
+    expect(r.providers, "the provider ran").to.not.be.empty;
+    expect(r.exitMs, "the second Ctrl-C ends the run").to.be.below(15_000);
+    expect(r.providersGoneMs, "the provider outlived the CLI").to.not.equal(undefined);
+    expect(apiCalls(emu, mark), "one list per unanswered create, no POST again").to.deep.equal([
+      "GET /v1/webhooks",
+      "GET /v1/webhooks",
+    ]);
+  });
+
+  it("SIGKILL of the CLI: the provider notices the engine is gone, stops retrying and exits", async () => {
+    await recover(project);
+    const before = posts();
+    const r = await interruptUp(project, PROVIDER, { ready: readyAfter(before + 2), signals: ["SIGKILL"], boundMs: BOUND_MS });
+    expect(r.providers, "the provider ran").to.not.be.empty;
+    expect(r.providersGoneMs, `the provider was still running ${BOUND_MS} ms after the CLI was killed`).to.not.equal(undefined);
+    expect(posts(), "no POST was sent again").to.equal(before + 2);
+  });
+});
