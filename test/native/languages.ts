@@ -70,3 +70,17 @@ interface RegisteredWebhook {
   events: string[];
   key?: string;
 }
+
+/**
+ * The name the engine gives the SDK's default rekko provider: `default_<version>`, then the
+ * schema's `pluginDownloadURL` with `:/` as `_` (`default_0_1_0_github_/api.github.com/…`, the SDKs carrying the package's version).
+ */
+export const DEFAULT_PROVIDER = (() => {
+  const schema = JSON.parse(readFileSync(join(ROOT, "provider", "native", "schema.json"), "utf8")) as {
+    pluginDownloadURL?: string;
+  };
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  const version = pkg.version.replace(/\./g, "_");
+  const server = schema.pluginDownloadURL ? `_${schema.pluginDownloadURL.replace(":/", "_")}` : "";
+  return new RegExp(`^default_${version}${server.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
+})();
