@@ -65,7 +65,10 @@ describe("native provider: the gRPC server", () => {
   });
 
   it("answers FailedPrecondition for a key mismatch, Unavailable for a 5xx after the retries, Unauthenticated for a refused key", async () => {
-    // Each create its own url: an unanswered create must not take the one made just before for its own.
+    // Each create its own url. With the first one's url, the create answered 503 would take the
+    // webhook made just before (by the session before the reconfigure, which this session does
+    // not know to be held): unanswered, it is looked for by url and events among the webhooks
+    // made since it was sent, less the clock-skew allowance.
     let n = 0;
     const create = () =>
       call<provproto.CreateRequest, provproto.CreateResponse>(
@@ -100,9 +103,18 @@ describe("native provider: the gRPC server", () => {
       headers: { "retry-after": "0" },
       times: 6,
     });
+    const before = emu.requests().length;
+    const held = emu.webhooks().map((w) => w.webhook_id);
     const unavailable = await create();
-    expect(unavailable.code).to.equal(S.UNAVAILABLE);
+    expect(unavailable.code, unavailable.details).to.equal(S.UNAVAILABLE);
     expect(unavailable.details).to.include("503");
+    const calls = emu.requests().slice(before).map((r) => `${r.method} ${r.path} ${r.status}`);
+    expect(calls.filter((c) => c.startsWith("POST")), "six attempts").to.deep.equal(Array(6).fill("POST /v1/webhooks 503"));
+    expect(calls.filter((c) => c.startsWith("GET")).length, "each unanswered attempt looked for in the list").to.be.at.least(1);
+    expect(
+      emu.webhooks().map((w) => w.webhook_id),
+      "no webhook made, none taken",
+    ).to.deep.equal(held);
     await configure("rk_pro_not_a_known_key_0000000000");
     expect((await create()).code).to.equal(S.UNAUTHENTICATED);
     await configure(KEY);
