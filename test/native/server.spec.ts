@@ -108,8 +108,14 @@ describe("native provider: the gRPC server", () => {
     const unavailable = await create();
     expect(unavailable.code, unavailable.details).to.equal(S.UNAVAILABLE);
     expect(unavailable.details).to.include("503");
-    const calls = emu.requests().slice(before).map((r) => `${r.method} ${r.path} ${r.status}`);
-    expect(calls.filter((c) => c.startsWith("POST")), "six attempts").to.deep.equal(Array(6).fill("POST /v1/webhooks 503"));
+    const calls = emu
+      .requests()
+      .slice(before)
+      .map((r) => `${r.method} ${r.path} ${r.status}`);
+    expect(
+      calls.filter((c) => c.startsWith("POST")),
+      "six attempts",
+    ).to.deep.equal(Array(6).fill("POST /v1/webhooks 503"));
     expect(calls.filter((c) => c.startsWith("GET")).length, "each unanswered attempt looked for in the list").to.be.at.least(1);
     expect(
       emu.webhooks().map((w) => w.webhook_id),
