@@ -21,6 +21,17 @@ export function sameWebhookUrl(a: string, b: string): boolean {
 }
 
 /**
+ * True when the url may carry a credential in a place other than its path: a query, or a
+ * `user:password@`. (A token in the path cannot be told from a path; a url that does not parse
+ * counts as carrying one.)
+ */
+export function mayCarryCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return true;
+  const u = new URL(url);
+  return u.search !== "" || u.username !== "" || u.password !== "";
+}
+
+/**
  * The url for display: origin and path, `?…` in place of a query (which may hold a token), no
  * `user:password@` and no fragment. A url that does not parse is shown as `(an unreadable url)`.
  */

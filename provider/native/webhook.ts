@@ -6,6 +6,7 @@
 import { RekkoConfigError } from "../core/errors";
 import type { WebhookOutputs, WebhookSession } from "../core/session";
 import type { CheckFailure } from "../core/validation";
+import { mayCarryCredentials } from "../core/urls";
 import { engineCheckFailures } from "../pulumi/checkFailures";
 import { isUnknown } from "../pulumi/unknowns";
 import { hide, revealProps, secretKeys } from "./protocol";
@@ -55,7 +56,7 @@ const secretsOf = (...sources: (Props | undefined)[]): string[] => [...SECRET_PR
  */
 function importedSecretProblem(olds: Props, news: Props, id: string): string | undefined {
   if ("secret" in olds || news.secret === undefined || news.secret === null || news.secret === "") return undefined;
-  return `secret: webhook ${id} was imported, and Rekko never returns a webhook's secret, so the one declared cannot be compared with the registered one; applying it would register a new webhook signed with it. Remove secret to keep the imported webhook as it is, or run \`pulumi up --replace <urn of this webhook>\` to register a new one with the declared secret (created before the old one is deleted).`;
+  return `secret: webhook ${id} was imported, and Rekko never returns a webhook's secret, so the one declared cannot be compared with the registered one; applying it would register a new webhook signed with it. Remove secret to keep the imported webhook as it is, or run \`pulumi up --replace <urn of this webhook>\` to register a new one with the declared secret (created before the old one is deleted); remove \`protect: true\` first if the declaration has it, as the one \`pulumi import\` prints does.`;
 }
 
 /** The webhook resource. */
@@ -98,7 +99,9 @@ export const webhook: NativeResource = {
   /**
    * Read (refresh and `pulumi import`): the shared list. Without prior state (import), the
    * inputs come from the API, so the generated declaration matches it; no secret is known.
-   * What the old state held secret (outputs or inputs) stays secret.
+   * What the old state held secret (outputs or inputs) stays secret. At import the provider
+   * cannot know whether the registered url is a secret: one with a query or `user:password@`
+   * (where tokens go) is kept as a secret in the state and in the generated declaration.
    */
   async read({ session }, id, props, inputs) {
     const old = revealProps(props);
@@ -106,7 +109,11 @@ export const webhook: NativeResource = {
     if (!found.props || !found.inputs) return { id: "" };
     const outs: Partial<WebhookOutputs> = { ...found.props };
     if (!("secret" in old)) delete outs.secret;
-    const secrets = secretsOf(props, inputs);
+    const imported = old.url === undefined;
+    const secrets = [
+      ...secretsOf(props, inputs),
+      ...(imported && typeof found.props.url === "string" && mayCarryCredentials(found.props.url) ? ["url"] : []),
+    ];
     return { id: found.id, props: hide(outs, secrets), inputs: hide({ ...found.inputs }, secrets) };
   },
 

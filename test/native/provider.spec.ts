@@ -116,6 +116,30 @@ describe("native provider methods against the emulator", () => {
     expect((await p.read(WEBHOOK, "wh-000000000000", {})).id, "a missing webhook is gone").to.equal("");
   });
 
+  it("import: a registered url with a query (where tokens go) is kept secret in the inputs and outputs; one without is not", async () => {
+    const register = (url: string) =>
+      fetch(`${emu.url}/v1/webhooks`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ url, events: ["whale_alert"], secret: "made-outside-1234567" }),
+      }).then((r) => r.json() as Promise<{ webhook_id: string }>);
+    // Registered before the first read: a session reads the list once.
+    const urls = ["http://127.0.0.1:9/q?sig=tok-123", "http://127.0.0.1:9/q2?token=abc&x=1", "http://127.0.0.1:9/plain"];
+    const ids = [];
+    for (const url of urls) ids.push((await register(url)).webhook_id);
+    const fresh = new RekkoNativeProvider();
+    fresh.configure({ apiKey: secret(KEY), baseUrl: emu.url });
+    const [query, both, plain] = await Promise.all(ids.map((id) => fresh.read(WEBHOOK, id, {})));
+    for (const [url, read] of [
+      [urls[0], query],
+      [urls[1], both],
+    ] as const) {
+      expect(read?.inputs?.url, url).to.deep.equal(secret(url));
+      expect(read?.props?.url, url).to.deep.equal(secret(url));
+    }
+    expect(plain?.inputs?.url).to.equal("http://127.0.0.1:9/plain");
+  });
+
   it("an imported webhook's secret is never rotated silently: declaring one fails diff with both ways out", async () => {
     const imported = {
       webhookId: "wh-1",

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 /**
  * What happens outside the stack, on both faces: Rekko disables a webhook; a webhook
  * registered outside is adopted (dynamic: `adoptWebhookId`; native: the `import` option) or
@@ -180,6 +181,24 @@ export const outside: Scenario[] = [
       expect(refused.output).to.match(/was imported, and Rekko never returns a webhook's secret/);
       expect(refused.calls).to.deep.equal([]);
       expect(s.emu.webhooks()[0]?.secret).to.equal(outsideSecret);
+    },
+  },
+  {
+    name: "pulumi import of a webhook whose url holds a token in its query keeps the url secret: not in clear in the state, the output or the generated declaration",
+    cannot: {
+      dynamic:
+        "pulumi import does not work for Node.js dynamic resources (pulumi/pulumi#16175); adoptWebhookId takes the url from the program",
+    },
+    async run(s) {
+      const token = `tok-${randomBytes(8).toString("hex")}`;
+      const url = `${s.url("tokened")}?sig=${token}`;
+      const id = await s.registerOutside({ url, events: ["whale_alert"] });
+      const generated = join(s.dir, "imported.out");
+      const imported = await s.cli(["import", s.face.webhookType, "tokened", id, "--yes", "--out", generated]);
+      expect((await s.state()).byName.get("tokened")?.id).to.equal(id);
+      expect((await s.state()).text, "the state").to.not.include(token);
+      expect(imported.output, "what import printed").to.not.include(token);
+      expect(readFileSync(generated, "utf8"), "the generated declaration").to.not.include(token);
     },
   },
 ];
