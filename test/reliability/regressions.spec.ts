@@ -86,12 +86,7 @@ describe("regressions found by the reliability suites", () => {
         const info = await client.createWebhook({ url: "https://hooks.example.com/last", events: ["whale_alert"], secret: "" });
         expect(emu.webhooks().map((w) => w.webhook_id)).to.deep.equal([info.webhook_id]);
         // No list before the create: the first list is taken after the first unknown outcome.
-        expect(emu.requests().map((r) => `${r.method} ${r.status}`)).to.deep.equal([
-          "POST 503",
-          "GET 200",
-          "POST 0",
-          "GET 200",
-        ]);
+        expect(emu.requests().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 503", "GET 200", "POST 0", "GET 200"]);
         // When nothing was stored, the last error is still what the caller gets.
         emu.addFault({ kind: "status", method: "POST", path: "/v1/webhooks", status: 503, times: 2 });
         let error: unknown;
