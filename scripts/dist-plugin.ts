@@ -15,9 +15,15 @@
  * 4. Packed as `pulumi-resource-rekko-v<version>-<os>-<arch>.tar.gz`, the name Pulumi's plugin
  *    installer expects, with the executable at the archive's root.
  *
+ * Every executable and its archive are cached outside the checkout, under
+ * `~/.cache/pulumi-rekko/plugin/<os>-<arch>-<key>/` (`$PULUMI_REKKO_CACHE/plugin`), keyed by what
+ * goes into them: the bundle's text, the assets, the Node.js version, postject's version and these
+ * build scripts ({@link pluginKey}). Any clone whose provider code is the same reuses them; a
+ * change to any input builds anew. The newest few entries of each target are kept.
+ *
  * `tsx scripts/dist-plugin.ts [<os>-<arch> ...]` builds the given targets (default: this
- * machine's) into dist/release/ and prints the archives' paths. {@link hostPlugin} builds this
- * machine's executable once (cached by content under .work/) and returns its path.
+ * machine's) into dist/release/ and prints the archives' paths. {@link hostPlugin} returns this
+ * machine's executable from that cache (building it on a miss): the one the release packs.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -30,6 +36,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
@@ -88,9 +96,20 @@ export function nodeVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, "node_modules", "node", "package.json"), "utf8")) as { version: string }).version;
 }
 
-/** Where downloaded Node.js binaries and built executables are kept between runs. */
-const CACHE = join(process.env.PULUMI_REKKO_CACHE ?? join(homedir(), ".cache", "pulumi-rekko"), "node-bin");
-const WORK = join(ROOT, ".work", "dist");
+/** postject's version (the injector: part of the cache key). */
+export function postjectVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, "node_modules", "postject", "package.json"), "utf8")) as { version: string })
+    .version;
+}
+
+/** The project's cache outside the checkout (the toolchain's too): `$PULUMI_REKKO_CACHE`, else ~/.cache/pulumi-rekko. */
+const CACHE_ROOT = process.env.PULUMI_REKKO_CACHE ?? join(homedir(), ".cache", "pulumi-rekko");
+/** Downloaded Node.js binaries. */
+const CACHE = join(CACHE_ROOT, "node-bin");
+/** Built executables and their archives, one directory per target and key. */
+export const PLUGIN_CACHE = join(CACHE_ROOT, "plugin");
+/** How many entries of each target the cache keeps (the most recently used). */
+const KEEP = 3;
 
 const say = (line: string) => process.stderr.write(`==> ${line}\n`);
 
@@ -208,8 +227,10 @@ function seaBlob(script: string, assets: Assets, dir: string, codeCache: boolean
     assets,
   };
   writeFileSync(join(dir, "sea-config.json"), JSON.stringify(config, null, 2));
+  // Its one line of output ("Wrote single executable preparation blob …") is dropped; a failure's
+  // output is in the error execFileSync throws.
   execFileSync(join(ROOT, "node_modules", "node", "bin", "node"), ["--experimental-sea-config", join(dir, "sea-config.json")], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: "pipe",
   });
   return readFileSync(config.output);
 }
@@ -234,6 +255,8 @@ async function executable(target: Target, script: string, assets: Assets, dir: s
   await inject(tmp, "NODE_SEA_BLOB", blob, { sentinelFuse: SEA_FUSE, ...(macos ? { machoSegmentName: "NODE_SEA" } : {}) });
   if (macos) adhocSign(tmp, PLUGIN);
   renameSync(tmp, exe);
+  // Which Node.js it is (another platform's may be a patch release off: see nodeBinary).
+  writeFileSync(join(dir, "node-version"), `${node.version}\n`);
   return exe;
 }
 
@@ -271,10 +294,43 @@ const sha = (...parts: (string | Buffer)[]) => {
 };
 
 /**
- * Builds the executable for each target from one bundle (cached under .work/dist by the
- * content of the bundle, the assets, the Node.js version and these scripts); returns each
- * target's executable.
- * `overrides` replaces assets by key (the release's schema, with its plugin server).
+ * The cache key of the executables made from `script` with `assets`: the bundle's text, each
+ * asset's key and content, the Node.js version (the project's `node` devDependency: this
+ * machine's binary, and the version the other platforms' binaries are chosen by), postject's
+ * version, and the build's own code (a change to how executables are made remakes them).
+ */
+export function pluginKey(script: string, assets: Assets): string {
+  const recipe = ["dist-plugin.ts", "dist-macho.ts", "dist-pe.ts"].map((f) => readFileSync(join(__dirname, f)));
+  return sha(
+    script,
+    ...Object.entries(assets).flatMap(([k, f]) => [k, readFileSync(f)]),
+    `node ${nodeVersion()}`,
+    `postject ${postjectVersion()}`,
+    ...recipe,
+  );
+}
+
+/** The cache directory of `target`'s executable for `key`. */
+export const cacheDir = (target: Target, key: string) => join(PLUGIN_CACHE, `${target}-${key}`);
+
+/**
+ * Drops the entries of `target` beyond the {@link KEEP} most recently used, except any used in
+ * the last hour (another checkout may be using it now).
+ */
+function prune(target: Target): void {
+  if (!existsSync(PLUGIN_CACHE)) return;
+  const hourAgo = Date.now() - 3_600_000;
+  const entries = readdirSync(PLUGIN_CACHE)
+    .filter((d) => d.startsWith(`${target}-`) && /^[0-9a-f]{16}$/.test(d.slice(target.length + 1)))
+    .map((d) => ({ dir: join(PLUGIN_CACHE, d), used: statSync(join(PLUGIN_CACHE, d)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const e of entries.slice(KEEP)) if (e.used < hourAgo) rmSync(e.dir, { recursive: true, force: true });
+}
+
+/**
+ * Builds the executable for each target from one bundle, or takes it from the cache
+ * ({@link PLUGIN_CACHE}, by {@link pluginKey}); returns each target's executable.
+ * `overrides` replaces assets by key (a release's schema with another plugin server).
  */
 export async function buildExecutables(
   targets: readonly Target[] = [hostTarget()],
@@ -282,26 +338,42 @@ export async function buildExecutables(
 ): Promise<Map<Target, string>> {
   const script = await bundle();
   const assets = assetFiles(overrides);
-  // The build's own code is part of the key: a change to how executables are made remakes them.
-  const recipe = ["dist-plugin.ts", "dist-macho.ts", "dist-pe.ts"].map((f) => readFileSync(join(__dirname, f)));
-  const key = sha(script, ...Object.entries(assets).flatMap(([k, f]) => [k, readFileSync(f)]), nodeVersion(), ...recipe);
+  const key = pluginKey(script, assets);
   const built = new Map<Target, string>();
   for (const target of targets) {
-    const dir = join(WORK, "plugin", `${target}-${key}`);
+    const dir = cacheDir(target, key);
     const exe = join(dir, executableName(target));
-    if (!existsSync(exe)) {
-      say(`building ${PLUGIN} for ${target}`);
+    if (existsSync(exe)) {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } else {
+      say(`building ${PLUGIN} for ${target} (cache ${dir})`);
       const start = Date.now();
-      rmSync(dir, { recursive: true, force: true });
-      await executable(target, script, assets, dir);
+      // Built beside the entry and renamed into place: a reader never sees half an entry, and two
+      // builds of the same key at once both succeed (the second one's copy is dropped).
+      const tmp = `${dir}.tmp-${process.pid}`;
+      rmSync(tmp, { recursive: true, force: true });
+      await executable(target, script, assets, tmp);
+      for (const f of ["plugin.js", "sea.blob", "sea-config.json"]) rmSync(join(tmp, f), { force: true });
+      try {
+        renameSync(tmp, dir);
+      } catch (err) {
+        if (!existsSync(exe)) throw err;
+        rmSync(tmp, { recursive: true, force: true });
+      }
       say(`${target}: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+      prune(target);
     }
     built.set(target, exe);
   }
   return built;
 }
 
-/** This machine's `pulumi-resource-rekko` executable, built once (see {@link buildExecutables}); its path. */
+/**
+ * This machine's `pulumi-resource-rekko` executable, from the cache (built on a miss; see
+ * {@link buildExecutables}): the very file `npm run dist` packs for this platform when the schema's
+ * plugin server is not overridden. Its path.
+ */
 export async function hostPlugin(): Promise<string> {
   const exe = (await buildExecutables([hostTarget()])).get(hostTarget());
   if (!exe) throw new Error("no executable was built");

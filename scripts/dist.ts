@@ -20,7 +20,7 @@
  * page of package.json's `repository`); `REKKO_PLUGIN_DOWNLOAD_URL` replaces it for this build
  * (the executables' schema and every SDK's `pulumi-plugin.json` `server`).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -35,7 +35,17 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { buildExecutables, hostTarget, PLUGIN, packArchive, ROOT, TARGETS, type Target, version } from "./dist-plugin";
+import {
+  archiveName,
+  buildExecutables,
+  hostTarget,
+  PLUGIN,
+  packArchive,
+  ROOT,
+  TARGETS,
+  type Target,
+  version,
+} from "./dist-plugin";
 
 const SCHEMA = "provider/native/schema.json";
 const BUILD = join(ROOT, ".work", "dist", "build");
@@ -56,7 +66,10 @@ export interface ReleaseOptions {
 export interface Release {
   dir: string;
   version: string;
-  schema: string;
+  /** The plugin platforms it carries. */
+  targets: readonly Target[];
+  /** The schema its SDKs are generated from (absent for a release read back by {@link readRelease}). */
+  schema?: string;
   archives: Partial<Record<Target, string>>;
   installScript: string;
   npmPackage: string;
@@ -79,15 +92,30 @@ export function githubServer(repository: unknown): string {
   return `github://api.github.com/${m[1]}/${m[2]}`;
 }
 
+/** The package's schema (provider/native/schema.json). */
+const packageSchema = () => JSON.parse(readFileSync(join(ROOT, SCHEMA), "utf8")) as Record<string, unknown>;
+
 /** The schema this release serves: the package's, version stamped, `pluginDownloadURL` as chosen. */
 function releaseSchema(pluginDownloadURL?: string): Record<string, unknown> {
-  const spec = JSON.parse(readFileSync(join(ROOT, SCHEMA), "utf8")) as Record<string, unknown>;
+  const spec = packageSchema();
   const server = pluginDownloadURL ?? process.env.REKKO_PLUGIN_DOWNLOAD_URL ?? (spec.pluginDownloadURL as string);
   return { ...spec, version: version(), pluginDownloadURL: server };
 }
 
+/**
+ * Runs a build step; returns its stdout. Of its stderr only the progress lines (`==> …`) are
+ * passed on; the rest (compilers' and build tools' chatter) is shown only when the step fails.
+ */
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...opts });
+  const r = spawnSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, ...opts });
+  if (r.error) throw r.error;
+  const err = r.stderr ?? "";
+  if (r.status !== 0) {
+    process.stderr.write(err);
+    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status ?? r.signal}); its output is above`);
+  }
+  for (const line of err.split("\n")) if (line.startsWith("==> ")) process.stderr.write(`${line}\n`);
+  return r.stdout;
 }
 
 /** The Pulumi toolchain directory (scripts/setup.sh exports it). */
@@ -191,8 +219,11 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<Release> 
   writeFileSync(schema, `${JSON.stringify(spec, null, 2)}\n`);
   say(`rekko ${v}: plugin server ${String(spec.pluginDownloadURL)}`);
 
-  // The executable plugins, serving this schema.
-  const built = await buildExecutables(targets, { [SCHEMA]: schema });
+  // The executable plugins, serving this schema. They stamp the version in themselves, so with
+  // the package's own plugin server they carry the package's schema file: the same executables
+  // (the same cache entries) as the tests' and the benchmark's hostPlugin().
+  const sameServer = spec.pluginDownloadURL === packageSchema().pluginDownloadURL;
+  const built = await buildExecutables(targets, sameServer ? {} : { [SCHEMA]: schema });
   const archives: Partial<Record<Target, string>> = {};
   for (const t of targets) archives[t] = packArchive(built.get(t) as string, t, dir);
   say(`plugin archives: ${targets.join(", ")} (${hostTarget()} is this machine's)`);
@@ -264,6 +295,7 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<Release> 
   return {
     dir,
     version: v,
+    targets,
     schema,
     archives,
     installScript,
@@ -275,6 +307,35 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<Release> 
     dotnet,
     sums,
     missing,
+  };
+}
+
+/**
+ * A release `npm run dist` wrote into `dir`, for `targets`, read back by its file names (what
+ * {@link buildRelease} returns, less the schema). Files are not checked here: the release's
+ * tests check them.
+ */
+export function readRelease(dir: string, targets: readonly Target[] = TARGETS): Release {
+  const v = version();
+  const top = readdirSync(dir);
+  const one = (re: RegExp) => top.find((f) => re.test(f));
+  const sdist = one(/^pulumi_rekko-.*\.tar\.gz$/);
+  const wheel = one(/^pulumi_rekko-.*\.whl$/);
+  const jar = one(/\.jar$/);
+  return {
+    dir,
+    version: v,
+    targets,
+    archives: Object.fromEntries(targets.map((t) => [t, join(dir, archiveName(t, v))])),
+    installScript: join(dir, INSTALL_SCRIPT),
+    npmPackage: join(dir, `pulumi-rekko-${v}.tgz`),
+    nodeSdk: join(dir, `pulumi-rekko-rekko-${v}.tgz`),
+    ...(sdist && wheel ? { python: { sdist: join(dir, sdist), wheel: join(dir, wheel) } } : {}),
+    ...(jar ? { java: { sources: join(dir, "sdk", "java"), jar: join(dir, jar) } } : {}),
+    goModule: join(dir, "sdk", "go"),
+    dotnet: join(dir, "sdk", "dotnet"),
+    sums: join(dir, "SHA256SUMS"),
+    missing: [],
   };
 }
 

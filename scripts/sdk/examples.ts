@@ -5,6 +5,11 @@
  * resources and functions (`{{% examples %}}` blocks, as Pulumi's registry renders them) and into
  * docs/_index.md (a language chooser).
  *
+ * One correction is made to the generators' output, by {@link javaEnums}: pulumi-java's program
+ * generator (1.17.0, and 1.22.0, the newest the Go module proxy serves) writes an enum-typed
+ * argument as its string value (`.events("whale_alert")`), which the Java SDK, taking `EventType`,
+ * does not compile; the values become the SDK's enum constants (`EventType.WhaleAlert`).
+ *
  *   tsx scripts/sdk/examples.ts           regenerates provider/native/schema.json and docs/_index.md
  *   tsx scripts/sdk/examples.ts --check   exits 1, naming what differs, when they are not what the
  *                                         generators produce
@@ -57,6 +62,7 @@ function toolchain(): string {
 /** Runs the generators into a temporary directory and reads every example's programs. */
 export function generateExamples(): Example[] {
   const bin = toolchain();
+  const spec = JSON.parse(readFileSync(SCHEMA, "utf8")) as EnumSchema;
   const out = mkdtempSync(join(tmpdir(), "rekko-examples-"));
   try {
     const opts = { stdio: "pipe" as const };
@@ -79,11 +85,89 @@ export function generateExamples(): Example[] {
           }[dir];
           code[fence] = dir === "yaml" ? yamlProgram(yaml) : readFileSync(join(out, name, dir, file), "utf8");
         }
+        code.java = javaEnums(code.java ?? "", spec);
         return { name, title, code };
       });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** What {@link javaEnums} reads of a schema. */
+export interface EnumSchema {
+  name: string;
+  types?: Record<string, { type?: string; enum?: { name?: string; value: unknown }[] }>;
+  resources?: Record<string, { inputProperties?: Record<string, PropertyType> }>;
+  functions?: Record<string, { inputs?: { properties?: Record<string, PropertyType> } }>;
+}
+interface PropertyType {
+  $ref?: string;
+  items?: { $ref?: string };
+}
+
+/**
+ * A Java example with every string given for an enum-typed argument replaced by the Java SDK's
+ * enum constant, and the enum class imported. Which builder methods take an enum comes from the
+ * schema: every resource input and function argument whose type (or item type) is a string
+ * enum, by property name (one enum per name, else this throws). Inside such a method's
+ * parentheses each string literal must be one of the enum's values (else this throws, naming
+ * it); the constant is the value's `name` in the schema (pulumi-java's enum member name). A
+ * program with no such string comes back unchanged.
+ */
+export function javaEnums(java: string, spec: EnumSchema): string {
+  const enumOf = new Map<string, string>();
+  const note = (prop: string, t: PropertyType) => {
+    const ref = t.$ref ?? t.items?.$ref;
+    const token = ref?.startsWith("#/types/") ? ref.slice("#/types/".length) : undefined;
+    if (!token || !spec.types?.[token]?.enum) return;
+    const had = enumOf.get(prop);
+    if (had && had !== token) throw new Error(`property ${prop} is ${had} in one place and ${token} in another`);
+    enumOf.set(prop, token);
+  };
+  for (const r of Object.values(spec.resources ?? {})) for (const [n, p] of Object.entries(r.inputProperties ?? {})) note(n, p);
+  for (const f of Object.values(spec.functions ?? {}))
+    for (const [n, p] of Object.entries(f.inputs?.properties ?? {})) note(n, p);
+
+  const imports = new Set<string>();
+  let out = java;
+  for (const [prop, token] of enumOf) {
+    const [, module, typeName] = token.split(":");
+    const values = new Map((spec.types?.[token]?.enum ?? []).map((e) => [String(e.value), e.name]));
+    const call = new RegExp(`\\.${prop}\\(`, "g");
+    let result = "";
+    let from = 0;
+    for (let m = call.exec(out); m; m = call.exec(out)) {
+      // The argument list: to the parenthesis that closes this call (strings skipped).
+      let depth = 1;
+      let i = m.index + m[0].length;
+      for (; i < out.length && depth > 0; i++) {
+        const c = out[i];
+        if (c === '"') for (i++; i < out.length && out[i] !== '"'; i++) i += out[i] === "\\" ? 1 : 0;
+        else if (c === "(") depth++;
+        else if (c === ")") depth--;
+      }
+      if (depth > 0) throw new Error(`the Java program's .${prop}( call is not closed`);
+      const args = out.slice(m.index + m[0].length, i - 1);
+      const fixed = args.replace(/"((?:[^"\\]|\\.)*)"/g, (_, value: string) => {
+        const name = values.get(value);
+        if (name === undefined) throw new Error(`.${prop}("${value}"): "${value}" is not a value of ${token}`);
+        if (!name) throw new Error(`${token}'s value "${value}" has no name in the schema (the Java constant's name)`);
+        imports.add(`com.pulumi.${spec.name}.${module === "index" ? "" : `${module}.`}enums.${typeName}`);
+        return `${typeName}.${name}`;
+      });
+      result += out.slice(from, m.index + m[0].length) + fixed;
+      from = i - 1;
+      call.lastIndex = i;
+    }
+    out = result + out.slice(from);
+  }
+  if (imports.size === 0) return out;
+  // After the last import of the package's own classes (the generator's first group).
+  const own = [...out.matchAll(new RegExp(`^import com\\.pulumi\\.${spec.name}\\..*;$`, "gm"))].pop();
+  if (!own) throw new Error(`the Java program imports nothing of com.pulumi.${spec.name}`);
+  const at = (own.index ?? 0) + own[0].length;
+  const lines = [...imports].sort().map((i) => `\nimport ${i};`);
+  return out.slice(0, at) + lines.join("") + out.slice(at);
 }
 
 /** The YAML program as a user writes it: without the project's name and description lines. */

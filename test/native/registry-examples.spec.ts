@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { RekkoEmulator } from "../../provider/testing";
-import { generateExamples } from "../../scripts/sdk/examples";
+import { type EnumSchema, generateExamples, javaEnums } from "../../scripts/sdk/examples";
 import { apiCalls, nativeProject, ROOT, toolchainDir } from "../support/engine";
 
 const SCHEMA = JSON.parse(readFileSync(join(ROOT, "provider", "native", "schema.json"), "utf8")) as {
@@ -114,6 +114,38 @@ describe("registry-ready schema and docs: descriptions, examples from programs t
       },
     );
     expect(out).to.include("match the generators");
+  });
+
+  describe("the Java examples' enum arguments (javaEnums: pulumi-java's program generator writes their string values)", () => {
+    const spec = SCHEMA as unknown as EnumSchema;
+    const program = (body: string) =>
+      `package generated_program;\n\nimport com.pulumi.Context;\nimport com.pulumi.rekko.Webhook;\nimport com.pulumi.rekko.WebhookArgs;\nimport java.util.List;\n\n${body}\n`;
+
+    it("a string given for an enum-typed argument becomes the SDK's constant, and the enum is imported once", () => {
+      const java = javaEnums(
+        program(
+          '    .events(\n        "whale_alert",\n        "price_shift")\n    .url("https://hooks.example.com/whale_alert")\n    .event("analysis_complete")',
+        ),
+        spec,
+      );
+      expect(java).to.include(".events(\n        EventType.WhaleAlert,\n        EventType.PriceShift)");
+      expect(java).to.include(".event(EventType.AnalysisComplete)");
+      // Only enum-typed arguments: a url that happens to hold a value's text is left alone.
+      expect(java).to.include('.url("https://hooks.example.com/whale_alert")');
+      expect(java.match(/^import com\.pulumi\.rekko\.enums\.EventType;$/gm)).to.have.length(1);
+      expect(java).to.include(
+        "import com.pulumi.rekko.WebhookArgs;\nimport com.pulumi.rekko.enums.EventType;\nimport java.util.List;",
+      );
+      expect(javaEnums(java, spec), "already constants: unchanged").to.equal(java);
+    });
+
+    it("a program without enum strings is unchanged; a string that is no value of the enum is refused, naming it", () => {
+      const plain = program('    .url("https://hooks.example.com/rekko")');
+      expect(javaEnums(plain, spec)).to.equal(plain);
+      expect(() => javaEnums(program('    .events("whale_alerts")'), spec)).to.throw(
+        '.events("whale_alerts"): "whale_alerts" is not a value of rekko:index:EventType',
+      );
+    });
   });
 
   it("the converted Python programs byte-compile and the Go programs parse", () => {

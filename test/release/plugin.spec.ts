@@ -16,7 +16,7 @@ import {
   type TestProject,
   WORK,
 } from "../support/engine";
-import { nodelessPath, onPath, randomPlugin, release } from "./release";
+import { foreignArchive, nodelessPath, onPath, randomPlugin, release } from "./release";
 
 const WEBHOOK = "rekko:index:Webhook";
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -221,9 +221,8 @@ describe("release: the executable plugin, installed from its archive, with no no
       );
     });
 
-    it("a wrong-platform archive: the CLI installs it without a word (it fails later: exec format error); the install script refuses it by name and by content", async () => {
-      const r = await release();
-      const mac = r.archives["darwin-arm64"] as string;
+    it("a wrong-platform archive (a darwin-arm64 executable): the CLI installs it without a word (it fails later: exec format error); the install script refuses it by name and by content", () => {
+      const mac = foreignArchive(join(scratch, "foreign"));
       // As a mislabelled download: the macOS executable under this machine's name.
       const renamed = join(scratch, `${PLUGIN}-v${VERSION}-${hostTarget()}.tar.gz`);
       copyFileSync(mac, renamed);

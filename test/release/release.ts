@@ -1,27 +1,44 @@
 /**
- * The release the dist specs share: `buildRelease` (what `npm run dist` runs) once per test
- * process into .work/dist/release, every target. The executables are cached by content
- * (scripts/dist-plugin.ts), so a run whose sources did not change rebuilds none.
+ * The release the dist specs share, made once per test process.
+ *
+ * - Under `npm test`: `buildRelease` (what `npm run dist` runs) into .work/dist/release for this
+ *   machine's platform only, with every SDK. The executable comes from the plugin cache outside
+ *   the checkout (scripts/dist-plugin.ts), so a clone whose provider code did not change since
+ *   the last build rebuilds nothing.
+ * - Under `npm run dist` (scripts/dist.sh sets REKKO_RELEASE_DIR, and REKKO_RELEASE_TARGETS when
+ *   it was given platforms): the release it just wrote, every platform, read back by name.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { buildRelease, type Release } from "../../scripts/dist";
+import { buildRelease, type Release, readRelease } from "../../scripts/dist";
+import { archiveName, hostTarget, PLUGIN, TARGETS, type Target } from "../../scripts/dist-plugin";
 import { ROOT, toolchainDir, WORK } from "../support/engine";
 
 export const RELEASE_DIR = join(WORK, "dist", "release");
 let pending: Promise<Release> | undefined;
 
-/** The release, built on first use. */
+/** The platforms the release under test must carry. */
+export function releaseTargets(): readonly Target[] {
+  if (!process.env.REKKO_RELEASE_DIR) return [hostTarget()];
+  const named = (process.env.REKKO_RELEASE_TARGETS ?? "").split(/\s+/).filter(Boolean) as Target[];
+  return named.length > 0 ? named : TARGETS;
+}
+
+/** The release, built (or read) on first use. */
 export function release(): Promise<Release> {
   if (!pending) {
-    process.env.PULUMI_REKKO_TOOLCHAIN ??= toolchainDir();
-    const start = Date.now();
-    pending = buildRelease({ outDir: RELEASE_DIR }).then((r) => {
-      console.log(`      release built in ${((Date.now() - start) / 1000).toFixed(0)} s`);
-      return r;
-    });
+    const given = process.env.REKKO_RELEASE_DIR;
+    if (given) pending = Promise.resolve(readRelease(given, releaseTargets()));
+    else {
+      process.env.PULUMI_REKKO_TOOLCHAIN ??= toolchainDir();
+      const start = Date.now();
+      pending = buildRelease({ outDir: RELEASE_DIR, targets: releaseTargets() }).then((r) => {
+        console.log(`      release (${r.targets.join(", ")}) built in ${((Date.now() - start) / 1000).toFixed(0)} s`);
+        return r;
+      });
+    }
   }
   return pending;
 }
@@ -89,4 +106,27 @@ export function onPath(cmd: string, path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An archive of another platform, named as the release names it: a small program that Go links
+ * for darwin/arm64 (a Mach-O arm64 executable, as the release's darwin-arm64 plugin is), packed
+ * as `pulumi-resource-rekko-v<version>-darwin-arm64.tar.gz` into `dir`. The test of a
+ * wrong-platform download needs no real plugin of that platform, so `npm test` builds none.
+ */
+export function foreignArchive(dir: string): string {
+  const src = join(dir, "foreign-src");
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, "go.mod"), "module foreign\n\ngo 1.25\n");
+  writeFileSync(join(src, "main.go"), "package main\n\nfunc main() {}\n");
+  const exeDir = join(dir, "foreign-exe");
+  mkdirSync(exeDir, { recursive: true });
+  execFileSync("go", ["build", "-o", join(exeDir, PLUGIN), "."], {
+    cwd: src,
+    env: { ...process.env, GOOS: "darwin", GOARCH: "arm64", CGO_ENABLED: "0" },
+    stdio: "pipe",
+  });
+  const archive = join(dir, archiveName("darwin-arm64"));
+  execFileSync("tar", ["-czf", archive, "-C", exeDir, PLUGIN]);
+  return archive;
 }

@@ -4,7 +4,7 @@
 //     for pulumi-dotnet's module, which the Go proxy here does not serve), so this program pins the
 //     last pkg/v3 that holds it (DOTNET_CODEGEN_PULUMI_VERSION in ../versions.env).
 //   - java: github.com/pulumi/pulumi-java/pkg/codegen/java at JAVA_CODEGEN_VERSION (the newest the
-//     proxy serves), which builds with that pkg/v3. It writes sources only; scripts/sdk-java.sh
+//     proxy serves), which builds with that pkg/v3. It writes sources only; scripts/sdk/java.sh
 //     adds a Maven pom.xml and compiles them against com.pulumi:pulumi.
 //
 // Go, Python and Node.js come from ../sdkgen-go-nodejs-python at the CLI's version.
@@ -71,7 +71,10 @@ func main() {
 
 // programs converts the PCL programs OUTDIR/<example>/program.pp (written from YAML by
 // ../sdkgen-go-nodejs-python's `programs`) into C# and Java (OUTDIR/<example>/{dotnet,java}/),
-// with the program generators `pulumi convert --language` runs.
+// with the program generators `pulumi convert --language` runs, each program bound as that
+// language's host binds it: Java's (pulumi-language-java's GenerateProgram) prefers the
+// output-versioned invokes, which is what its SDK's functions return (`getWebhooks(args)` is an
+// Output, so a result's field is read with applyValue); C#'s binds with no option.
 func programs(args []string) error {
 	if len(args) != 2 {
 		return fmt.Errorf("usage: %s programs SCHEMA.json OUTDIR", tool)
@@ -83,8 +86,15 @@ func programs(args []string) error {
 	bind := func(files []*syntax.File, l *sdkgen.Loader) (*pcl.Program, hcl.Diagnostics, error) {
 		return pcl.BindProgram(files, pcl.Loader(l))
 	}
-	return sdkgen.GeneratePrograms(loader, bind, args[1], map[string]sdkgen.GenerateProgram{
+	if err := sdkgen.GeneratePrograms(loader, bind, args[1], map[string]sdkgen.GenerateProgram{
 		"dotnet": dotnet.GenerateProgram,
-		"java":   java.GenerateProgram,
+	}); err != nil {
+		return err
+	}
+	bindJava := func(files []*syntax.File, l *sdkgen.Loader) (*pcl.Program, hcl.Diagnostics, error) {
+		return pcl.BindProgram(files, pcl.Loader(l), pcl.PreferOutputVersionedInvokes)
+	}
+	return sdkgen.GeneratePrograms(loader, bindJava, args[1], map[string]sdkgen.GenerateProgram{
+		"java": java.GenerateProgram,
 	})
 }
