@@ -14,6 +14,7 @@ import { engineCheckFailures } from "../pulumi/checkFailures";
 import { ProviderLifecycle } from "../pulumi/lifecycle";
 import { engineAddress } from "../pulumi/sdkModules";
 import { warn } from "../pulumi/warnings";
+import { onEngineCancel } from "./cancelHook";
 import { forEngine } from "./engineErrors";
 import { diffWebhook, isUnknown, PROVIDER_KEY, type WebhookDiff } from "./protocol";
 
@@ -31,8 +32,10 @@ const host = new DynamicProviderHost();
 const DYNAMIC_PROVIDER = /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/;
 
 // In the dynamic provider process only (not in a program or a test that imports this module):
-// Ctrl-C cancels retries without ending the process, and the process ends once the engine is gone.
+// the engine's Cancel (Ctrl-C) stops the retries, SIGINT ends the process once its operations
+// are done, and so does an engine that is gone.
 if (DYNAMIC_PROVIDER.test(require.main?.filename ?? "")) {
+  onEngineCancel(() => host.lifecycle.cancel());
   host.lifecycle.endOnSigint();
   const engine = engineAddress(process.argv.slice(2));
   if (engine) host.lifecycle.watchEngine(engine);

@@ -1,6 +1,6 @@
 /**
  * The life of a provider process, the same on both faces. The engine sends `Cancel` on Ctrl-C
- * (native), and SIGINT to a plugin's process group when it closes the plugin (at the end of a
+ * (the dynamic face sees it through dynamic/cancelHook.ts), and SIGINT to a plugin's process group when it closes the plugin (at the end of a
  * run, and on a second Ctrl-C), then SIGKILL 5 s later. Cancelling stops retries (the API
  * client's `signal`) but lets each operation finish what it started, so a create whose outcome
  * is unknown is still reconciled and its webhook recorded. SIGINT also ends the process once no
@@ -67,8 +67,12 @@ export class ProviderLifecycle {
    * SIGINT cancels and ends the process once the operations in flight are done, instead of at
    * once (Node's default would drop an unanswered create without looking for its webhook).
    */
-  endOnSigint(graceMs = 4_000, exit: () => void = () => process.exit(0)): void {
-    process.once("SIGINT", () => this.shutdown(exit, graceMs));
+  endOnSigint(
+    graceMs = 4_000,
+    exit: () => void = () => process.exit(0),
+    signals: Pick<NodeJS.EventEmitter, "once"> = process,
+  ): void {
+    signals.once("SIGINT", () => this.shutdown(exit, graceMs));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { expect } from "chai";
 import { ProviderLifecycle } from "../../provider/pulumi/lifecycle";
 import { sdkGrpc } from "../../provider/pulumi/sdkModules";
@@ -41,6 +42,33 @@ describe("ProviderLifecycle: cancel, and exit when the engine is gone", () => {
     await sleep(10);
     expect(exited).to.equal(1);
     stop();
+  });
+
+  it("SIGINT (the engine closing the plugin, or a second Ctrl-C) cancels, then exits once the operation in flight is done", async () => {
+    const life = new ProviderLifecycle();
+    const signals = new EventEmitter();
+    let exited = 0;
+    let finish: () => void = () => {};
+    const op = life.track(() => new Promise<void>((resolve) => (finish = resolve)));
+    life.endOnSigint(10_000, () => exited++, signals);
+    signals.emit("SIGINT");
+    expect(life.signal.aborted, "cancelled at SIGINT").to.equal(true);
+    await sleep(50);
+    expect(exited, "waits for the operation in flight").to.equal(0);
+    finish();
+    await op;
+    await sleep(10);
+    expect(exited).to.equal(1);
+  });
+
+  it("SIGINT when idle exits at once", async () => {
+    const life = new ProviderLifecycle();
+    const signals = new EventEmitter();
+    let exited = 0;
+    life.endOnSigint(10_000, () => exited++, signals);
+    signals.emit("SIGINT");
+    await sleep(10);
+    expect(exited).to.equal(1);
   });
 
   it("exits after the grace period when an operation does not settle", async () => {
