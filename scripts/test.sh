@@ -15,6 +15,8 @@ npx biome check .
 # as they compute, so more workers than cores pays: REKKO_TEST_JOBS (default 3) sets how many.
 # The engine-level files come first, so that the long ones do not start last.
 jobs="${REKKO_TEST_JOBS:-3}"
+# One id for this run: the spec files that need the release build it once between them (test/release/release.ts).
+export REKKO_TEST_RUN="run-$$-$(date +%s%N)"
 step "tests (mocha, $jobs spec files at a time)"
 npx mocha --parallel --jobs "$jobs" \
   "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/release/**/*.spec.ts" "test/reliability/**/*.spec.ts" \

@@ -190,7 +190,7 @@ describe("registry-ready schema and docs: descriptions, examples from programs t
         // The example as written, plus where the test finds the plugin.
         const yaml = `${readFileSync(join(EXAMPLES, name, "Pulumi.yaml"), "utf8")}plugins:\n  providers:\n    - name: rekko\n      path: node_modules/.bin\n`;
         const project = await nativeProject(
-          join(ROOT, "test", "native", "projects", "yaml-import"),
+          join(ROOT, "test", "native", "projects", "yaml-lifecycle"),
           emu,
           `registry-${name}`,
           name === "webhook" ? { hookSecret: { value: "registry-example-secret-0123456789", secret: true } } : {},

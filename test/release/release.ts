@@ -30,17 +30,47 @@ export function releaseTargets(): readonly Target[] {
 export function release(): Promise<Release> {
   if (!pending) {
     const given = process.env.REKKO_RELEASE_DIR;
-    if (given) pending = Promise.resolve(readRelease(given, releaseTargets()));
-    else {
-      process.env.PULUMI_REKKO_TOOLCHAIN ??= toolchainDir();
-      const start = Date.now();
-      pending = buildRelease({ outDir: RELEASE_DIR, targets: releaseTargets() }).then((r) => {
-        console.log(`      release (${r.targets.join(", ")}) built in ${((Date.now() - start) / 1000).toFixed(0)} s`);
-        return r;
-      });
-    }
+    pending = given ? Promise.resolve(readRelease(given, releaseTargets())) : builtOnce();
   }
   return pending;
+}
+
+/**
+ * The release of this test run, built by one process. `npm test` runs spec files in parallel
+ * workers, and several of them need the release: the first to take the lock (a directory beside
+ * the release) builds it and records the run (`REKKO_TEST_RUN`, set by scripts/test.sh) beside
+ * it; the others wait for the lock and read that build back. Outside `npm test` each process
+ * builds its own.
+ */
+async function builtOnce(): Promise<Release> {
+  const run = process.env.REKKO_TEST_RUN ?? `pid-${process.pid}`;
+  const lock = `${RELEASE_DIR}.lock`;
+  const stamp = `${RELEASE_DIR}.run`;
+  mkdirSync(join(RELEASE_DIR, ".."), { recursive: true });
+  const waitUntil = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      // A lock older than the wait (its holder died) is taken over.
+      if (Date.now() > waitUntil) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (existsSync(stamp) && readFileSync(stamp, "utf8") === run) return readRelease(RELEASE_DIR, releaseTargets());
+    rmSync(stamp, { force: true });
+    process.env.PULUMI_REKKO_TOOLCHAIN ??= toolchainDir();
+    const start = Date.now();
+    const r = await buildRelease({ outDir: RELEASE_DIR, targets: releaseTargets() });
+    console.log(`      release (${r.targets.join(", ")}) built in ${((Date.now() - start) / 1000).toFixed(0)} s`);
+    writeFileSync(stamp, run);
+    return r;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** The random provider plugin the toolchain built (the component's passwords need it). */

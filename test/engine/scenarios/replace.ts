@@ -107,7 +107,6 @@ export const replace: Scenario[] = [
   },
   {
     name: "an adopted webhook kept adopted in the program: up --replace, a taint and a rename without alias end with the state holding a live webhook",
-    knownFailure: { native: { item: "18.3", because: /Rekko does not have|held by no resource|not in the state|failed/ } },
     async run(s) {
       const legacy = { url: s.url("legacy"), events: ["whale_alert" as const] };
       const id = await s.registerOutside(legacy);
