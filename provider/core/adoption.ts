@@ -1,7 +1,7 @@
 /** Adopting an existing webhook by id (`adoptWebhookId`): the checks, pure. */
 import { RekkoConflictError, RekkoNotFoundError } from "./errors";
 import { sameEventSet } from "./events";
-import { sameWebhookUrl } from "./urls";
+import { displayUrl, sameWebhookUrl } from "./urls";
 import type { WebhookInfo } from "./webhookInfo";
 
 /** The declaration an adoption is checked against. */
@@ -35,12 +35,30 @@ export function adoptionProblem(id: string, found: WebhookInfo | undefined, decl
   );
 }
 
-/** Refuses a second adoption of a webhook a resource of this deployment already holds. */
-export function alreadyHeldError(id: string): RekkoConflictError {
+/**
+ * The warning at an import of a webhook whose url may carry a token (a query, user info): the
+ * url is kept as a secret in the state, but the declaration `pulumi import` generates holds it
+ * in clear, since the engine's code generator writes inputs as values.
+ */
+export function importedUrlWarning(id: string, url: string): string {
+  return (
+    `Rekko webhook ${id} has a url with a query (${displayUrl(url)}), which may hold a token: it is kept as a secret in the state. ` +
+    "The declaration pulumi import generates shows it in clear: keep it in secret config (`pulumi config set --secret <name> <url>`) " +
+    "and declare url from that, rather than committing the generated text."
+  );
+}
+
+/**
+ * Refuses a second adoption of a webhook a resource of this deployment already holds: through
+ * `adoptWebhookId` (dynamic face) or an import (`pulumi import`, the `import` resource option).
+ */
+export function alreadyHeldError(id: string, via: "adoptWebhookId" | "import" = "adoptWebhookId"): RekkoConflictError {
+  const what = via === "import" ? `import ${id}` : `adoptWebhookId ${id}`;
+  const fix = via === "import" ? "Remove the import option from this resource" : "Remove adoptWebhookId from this resource";
   return new RekkoConflictError(
-    `adoptWebhookId ${id}: another resource of this deployment already holds this webhook (created, adopted or ` +
-      "refreshed it), and two resources holding one webhook delete it from under each other. Remove adoptWebhookId " +
-      "from this resource to register a new webhook, or remove the other resource first.",
+    `${what}: another resource of this deployment already holds this webhook (created, adopted, imported or ` +
+      `refreshed it), and two resources holding one webhook delete it from under each other. ${fix} ` +
+      "to register a new webhook, or remove the other resource first.",
   );
 }
 

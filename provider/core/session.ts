@@ -212,6 +212,9 @@ export class WebhookSession {
     this.assertSameKey(id, old.keyFingerprint, "refresh");
     // No prior outputs: an import (`pulumi import`, the `import` resource option).
     const importing = Object.keys(props).length === 0;
+    // One webhook, one resource: a webhook another resource of this deployment holds (two
+    // resources importing one id) is not imported again.
+    if (importing && this.holdings.held.has(id)) throw alreadyHeldError(id, "import");
     this.holdings.hold(id);
     const listed = (await this.list()).find((w) => w.webhook_id === id);
     const found = listed ?? (!importing && this.holdings.wasMade(id) ? madeEarlier(id, old) : undefined);

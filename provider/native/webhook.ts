@@ -3,10 +3,11 @@
  * {@link WebhookSession} (same validation, replace rules, client, errors and messages as the
  * dynamic `RekkoWebhook`), on the values of the provider protocol (secret envelopes).
  */
+import { importedUrlWarning } from "../core/adoption";
 import { RekkoConfigError } from "../core/errors";
 import type { WebhookOutputs, WebhookSession } from "../core/session";
-import type { CheckFailure } from "../core/validation";
 import { mayCarryCredentials } from "../core/urls";
+import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../pulumi/checkFailures";
 import { isUnknown } from "../pulumi/unknowns";
 import { hide, revealProps, secretKeys } from "./protocol";
@@ -103,17 +104,16 @@ export const webhook: NativeResource = {
    * cannot know whether the registered url is a secret: one with a query or `user:password@`
    * (where tokens go) is kept as a secret in the state and in the generated declaration.
    */
-  async read({ session }, id, props, inputs) {
+  async read({ session, warn }, id, props, inputs) {
     const old = revealProps(props);
     const found = await session.read(id, old);
     if (!found.props || !found.inputs) return { id: "" };
     const outs: Partial<WebhookOutputs> = { ...found.props };
     if (!("secret" in old)) delete outs.secret;
-    const imported = old.url === undefined;
-    const secrets = [
-      ...secretsOf(props, inputs),
-      ...(imported && typeof found.props.url === "string" && mayCarryCredentials(found.props.url) ? ["url"] : []),
-    ];
+    const url = found.props.url;
+    const tokenUrl = old.url === undefined && typeof url === "string" && mayCarryCredentials(url);
+    if (tokenUrl) await warn(importedUrlWarning(found.id, url));
+    const secrets = [...secretsOf(props, inputs), ...(tokenUrl ? ["url"] : [])];
     return { id: found.id, props: hide(outs, secrets), inputs: hide({ ...found.inputs }, secrets) };
   },
 

@@ -141,6 +141,22 @@ for (const mode of modes) {
       expect(api(mark)).to.deep.equal(["GET 200"]);
     });
 
+    it("one webhook, one resource: a second import of one id in a deployment is refused, naming the import; a refresh of it is not", async () => {
+      const made = await stack().create({ ...hook, secret: "imported-twice-000001" });
+      settle();
+      const s = stack();
+      expect((await s.read(made.id, {})).id, "the first import").to.equal(made.id);
+      let refused: unknown;
+      await s.read(made.id, {}).catch((e: unknown) => {
+        refused = e;
+      });
+      expect(String(refused)).to.include(`import ${made.id}: another resource of this deployment already holds this webhook`);
+      expect(String(refused)).to.include("Remove the import option from this resource");
+      // A refresh of the resource that holds it reads it again as before.
+      const again = await s.read(made.id, made.outs as unknown as Record<string, unknown>);
+      expect(again.id).to.equal(made.id);
+    });
+
     it("a delete of a webhook a create or an import of this deployment adopted or returned sends no DELETE and warns why", async () => {
       const before = stack();
       const held = await before.create({ ...hook, secret: "replaced-secret-0000001" });
