@@ -85,7 +85,6 @@ export const faults: Scenario[] = [
   },
   {
     name: "Ctrl-C while the API answers every create 429 with Retry-After 4 s: the CLI stops within seconds, no request follows, no process outlives it",
-    knownFailure: { dynamic: { item: "18.8", because: /request|exits|outlives/ } },
     async run(s) {
       await s.declare([{ name: "a", url: s.url("a"), events: ["whale_alert"] }]);
       s.emu.addFault({
