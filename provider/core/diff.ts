@@ -1,4 +1,5 @@
 import { sameEventSet } from "./events";
+import { sameWebhookUrl } from "./urls";
 
 /**
  * A reason to replace the webhook: a changed field (the API has no update), or `enabled`: the
@@ -8,7 +9,8 @@ export type ReplacedField = "url" | "events" | "secret" | "enabled";
 
 /**
  * The replace rules, with no network. `olds` are the old outputs (which echo the declared
- * inputs), `news` the new checked inputs. A change of url, events (as a set) or secret
+ * inputs), `news` the new checked inputs. A change of url (a spelling of the same endpoint,
+ * such as the API's normalised form read at import, is no change), events (as a set) or secret
  * replaces the webhook; a value still pending (preview) counts as a change. A webhook whose old
  * outputs say `enabled: false` is replaced too, unless `news.replaceWhenDisabled` is false.
  */
@@ -18,7 +20,8 @@ export function replacedFields(
   isPending: (value: unknown) => boolean = () => false,
 ): ReplacedField[] {
   const replaces: ReplacedField[] = [];
-  if (isPending(news.url) || olds.url !== news.url) replaces.push("url");
+  const sameUrl = typeof olds.url === "string" && typeof news.url === "string" && sameWebhookUrl(olds.url, news.url);
+  if (isPending(news.url) || !sameUrl) replaces.push("url");
   const a = olds.events;
   const b = news.events;
   if (!Array.isArray(a) || !Array.isArray(b) || b.some(isPending) || !sameEventSet(a, b)) replaces.push("events");

@@ -764,7 +764,11 @@ export async function runModel(options: ModelOptions): Promise<ModelReport> {
       const sequence = String(cmds);
       violations.push({ face: face.name, seed, mode: modeName(mode), sequence, error: error.split("\n")[0] ?? "" });
       log(
-        `  ${face.name} seed ${seed}: VIOLATION after ${result.numShrinks} shrinks (${took}): ${sequence}\n    ${error.split("\n")[0]}`,
+        `  ${face.name} seed ${seed} (${modeName(mode)}): VIOLATION after ${result.numShrinks} shrinks (${took}): ${sequence}\n${error
+          .split("\n")
+          .slice(0, 20)
+          .map((l) => `    ${l}`)
+          .join("\n")}`,
       );
     } else {
       log(`  ${face.name} seed ${seed} (${modeName(mode)}): ${ran} steps, invariants hold (${took}): ${trace.join("; ")}`);

@@ -1,7 +1,18 @@
 import { expect } from "chai";
+import { replacedFields } from "../../provider/core/diff";
 import { displayUrl, sameWebhookUrl } from "../../provider/core/urls";
 
 describe("urls: comparing and showing webhook urls", () => {
+  it("the replace rule: a spelling of the same endpoint is no change (an import reads the API's normalised url); another endpoint replaces", () => {
+    const olds = { url: "http://127.0.0.1:9/p4", events: ["whale_alert"], secret: "" };
+    expect(replacedFields(olds, { ...olds, url: "HTTP://127.0.0.1:9/p4" })).to.deep.equal([]);
+    expect(replacedFields(olds, { ...olds, url: "https://HOOKS.example.com:443" }).includes("url")).to.equal(true);
+    expect(
+      replacedFields({ ...olds, url: "https://hooks.example.com/" }, { ...olds, url: "https://HOOKS.example.com:443" }),
+    ).to.deep.equal([]);
+    expect(replacedFields(olds, { ...olds, url: "http://127.0.0.1:9/p4/" })).to.deep.equal(["url"]);
+  });
+
   it("treats the API's normalisations as the same url: host case, default port, trailing slash on an empty path", () => {
     for (const [a, b] of [
       ["https://Hooks.Example.COM/x", "https://hooks.example.com/x"],

@@ -107,6 +107,26 @@ export const outside: Scenario[] = [
     },
   },
   {
+    name: "adoption of a webhook the API stored with its url normalised, declared in another spelling: no replacement, no write, and a second up changes nothing",
+    emulator: { normalizeUrls: true },
+    async run(s) {
+      const spelled = s.url("normalised").replace(/^http:/, "HTTP:");
+      const id = await s.registerOutside({ url: spelled, events: ["whale_alert"] });
+      expect(s.emu.webhooks()[0]?.url, "the API stored it normalised").to.equal(s.url("normalised"));
+      await s.declare([{ name: "legacy", url: spelled, events: ["whale_alert"], adopt: id }]);
+      const up = await s.up();
+      expect(
+        up.calls.filter((c) => !c.startsWith("GET")),
+        "adopted with no write",
+      ).to.deep.equal([]);
+      expect(up.counts, "nothing replaced").to.not.have.property("replaced");
+      expect(await s.idOf("legacy")).to.equal(id);
+      const again = await s.up();
+      expect(again.calls, "a second up calls nothing").to.deep.equal([]);
+      expect(again.counts).to.not.have.any.keys("replaced", "created", "deleted", "updated");
+    },
+  },
+  {
     name: "the same webhook adopted by two resources of one program: one holds it, the other is refused",
     async run(s) {
       const legacy = { url: s.url("twice"), events: ["whale_alert"] as Hook["events"] };
