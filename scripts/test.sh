@@ -12,9 +12,9 @@ npx biome check .
 
 # Spec files run in parallel worker processes (each file in one worker; workers take the next
 # file as they finish). Most engine specs wait on the CLI, the engine and their plugins as much
-# as they compute, so more workers than cores pays: REKKO_TEST_JOBS (default 3) sets how many.
+# as they compute, so more workers than cores pays: REKKO_TEST_JOBS (default 4) sets how many.
 # The engine-level files come first, so that the long ones do not start last.
-jobs="${REKKO_TEST_JOBS:-3}"
+jobs="${REKKO_TEST_JOBS:-4}"
 # One id for this run: the spec files that need the release build it once between them (test/release/release.ts).
 export REKKO_TEST_RUN="run-$$-$(date +%s%N)"
 step "tests (mocha, $jobs spec files at a time)"
