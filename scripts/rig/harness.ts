@@ -303,7 +303,11 @@ export class Rig {
       "emulator request log": `${JSON.stringify(this.emu.requests())}\n${requests}`,
       "state backend files": readTree(this.project.backend),
       "project files": readTree(this.project.dir, (p) => !p.includes("node_modules") && !p.startsWith(this.project.backend)),
-      "pulumi log directory": readTree(join(WORK, "pulumi-home", "logs"), (p) => statSync(p).mtimeMs >= this.opened - 1000),
+      "pulumi log directory": readTree(
+        join(WORK, "pulumi-home", "logs"),
+        // The log directory is shared with CLI runs of other spec files, which remove old logs.
+        (p) => (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0) >= this.opened - 1000,
+      ),
     };
   }
 
@@ -394,7 +398,14 @@ export function readTree(dir: string, keep: (path: string) => boolean = () => tr
       if (!st) continue;
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && st.size < 64 * 1024 * 1024) {
-        const raw = readFileSync(p);
+        // A file removed since it was listed (another CLI run cleaning its logs) is skipped.
+        let raw: Buffer;
+        try {
+          raw = readFileSync(p);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
+          throw err;
+        }
         let text = raw.toString("latin1");
         // gzip (the CLI's command logs, compressed state): a compressed secret is not hidden.
         if (raw[0] === 0x1f && raw[1] === 0x8b) {
