@@ -13,13 +13,12 @@ npx biome check .
 # Spec files run in parallel worker processes (each file in one worker; workers take the next
 # file as they finish). Most engine specs wait on the CLI, the engine and their plugins as much
 # as they compute, so more workers than cores pays: REKKO_TEST_JOBS (default 4) sets how many.
-# The long files come first, so that none starts last: the reliability files (the rate suite
-# waits out the API's one-minute window), the engine-level ones, and the CLI-driven unit files.
+# The engine-level files come first, so that the long ones do not start last.
 jobs="${REKKO_TEST_JOBS:-4}"
 # One id for this run: the spec files that need the release build it once between them (test/release/release.ts).
 export REKKO_TEST_RUN="run-$$-$(date +%s%N)"
 step "tests (mocha, $jobs spec files at a time)"
 npx mocha --parallel --jobs "$jobs" \
-  "test/reliability/**/*.spec.ts" "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/release/**/*.spec.ts" \
-  "test/cli/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/pulumi/**/*.spec.ts" "test/core/**/*.spec.ts" \
-  "test/receiver/**/*.spec.ts" "test/testing/**/*.spec.ts" "test/scripts/**/*.spec.ts" "$@"
+  "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/release/**/*.spec.ts" "test/reliability/**/*.spec.ts" \
+  "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/pulumi/**/*.spec.ts" "test/receiver/**/*.spec.ts" \
+  "test/testing/**/*.spec.ts" "test/cli/**/*.spec.ts" "test/scripts/**/*.spec.ts" "$@"
