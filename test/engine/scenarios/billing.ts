@@ -4,6 +4,7 @@
  * ones count, so every `/v1/webhooks` call here is a billed call (the emulator's default,
  * `deepCounts: "all"`) and the scenarios assert the exact calls of each CLI run.
  */
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -12,6 +13,9 @@ import { apiCalls } from "../../../scripts/rig/engine";
 import type { Hook } from "../../../scripts/rig/faces";
 import type { Run, Stage } from "../../../scripts/rig/stage";
 import type { Scenario } from "../../support/scenarios";
+
+/** An emulator key for one test run, named as a test key. */
+const testKey = (account: string) => `rk_pro_test_${account}_${randomBytes(8).toString("hex")}`;
 
 const LIST = "GET /v1/webhooks";
 const CREATE = "POST /v1/webhooks";
@@ -243,7 +247,8 @@ export const billing: Scenario[] = [
   {
     name: "cost: refresh lists once per provider and key (two explicit providers of two keys)",
     cannot: { dynamic: NO_EXPLICIT_PROVIDER },
-    emulator: { apiKeys: ["rk_pro_billingkeyone0123456781", "rk_pro_billingkeytwo0123456782"] },
+    // Two accounts' keys, made for the run (the emulator's; no real key is ever written here).
+    emulator: { apiKeys: [testKey("one"), testKey("two")] },
     async run(s) {
       const [one, two] = s.emu.apiKeys as [string, string];
       await nativeProgram(s, {
