@@ -5,7 +5,7 @@
  * provider, call the webhook lifecycle through it, so they make the same API calls and give the
  * same messages. The session is the one writer of what a deployment holds.
  */
-import { adoptionProblem, alreadyHeldError, readoptedWarning } from "./adoption";
+import { adoptionProblem, alreadyHeldError, importedUrlWarning, readoptedWarning } from "./adoption";
 import { checkWebhook } from "./check";
 import { type ClientOptions, RekkoClient, type UnknownCreate, type WebhookInfo } from "./client";
 import { disabledWarning, replacedFields } from "./diff";
@@ -14,6 +14,7 @@ import { InFlightCreates, type PendingCreate } from "./inFlight";
 import { assertSameKey, currentFingerprint, type KeyCheckedOperation } from "./keyCheck";
 import { missingKeyError, type RawSettings, type Settings, settingsOnce } from "./settings";
 import { ambiguousCreate, createWindows, unknownCreateCandidates } from "./unknownCreate";
+import { hasQuery } from "./urls";
 import type { CheckContext, CheckFailure } from "./validation";
 import {
   type DeleteOutcome,
@@ -227,7 +228,8 @@ export class WebhookSession {
       ...(typeof old.secret === "string" && old.secret !== "" ? { secret: old.secret } : {}),
     };
     // Found in this key's list (or made by it): it is this key's, also for state from before fingerprints.
-    return { id, props: outputs(found, inputs, this.fingerprint(id)), inputs };
+    const queryUrl = importing && hasQuery(found.url) ? { queryUrlWarning: importedUrlWarning(id, found.url) } : {};
+    return { id, props: outputs(found, inputs, this.fingerprint(id)), inputs, ...queryUrl };
   }
 
   /**

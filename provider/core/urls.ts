@@ -21,14 +21,11 @@ export function sameWebhookUrl(a: string, b: string): boolean {
 }
 
 /**
- * True when the url may carry a credential in a place other than its path: a query, or a
- * `user:password@`. (A token in the path cannot be told from a path; a url that does not parse
- * counts as carrying one.)
+ * True when the url has a query, where tokens go. (A `user:password@` never gets this far: the
+ * url check refuses it; a token in the path cannot be told from a path.)
  */
-export function mayCarryCredentials(url: string): boolean {
-  if (!URL.canParse(url)) return true;
-  const u = new URL(url);
-  return u.search !== "" || u.username !== "" || u.password !== "";
+export function hasQuery(url: string): boolean {
+  return URL.canParse(url) && new URL(url).search !== "";
 }
 
 /**

@@ -33,6 +33,8 @@ export interface ReadOutcome {
   id: string;
   props?: WebhookOutputs;
   inputs?: WebhookInputs;
+  /** An import of a url with a query (where tokens go): the face keeps `url` secret and shows this warning. */
+  queryUrlWarning?: string;
 }
 
 /** What `diff` decides, with no network. */

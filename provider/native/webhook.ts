@@ -3,10 +3,8 @@
  * {@link WebhookSession} (same validation, replace rules, client, errors and messages as the
  * dynamic `RekkoWebhook`), on the values of the provider protocol (secret envelopes).
  */
-import { importedUrlWarning } from "../core/adoption";
 import { RekkoConfigError } from "../core/errors";
 import type { WebhookOutputs, WebhookSession } from "../core/session";
-import { mayCarryCredentials } from "../core/urls";
 import type { CheckFailure } from "../core/validation";
 import { engineCheckFailures } from "../pulumi/checkFailures";
 import { isUnknown } from "../pulumi/unknowns";
@@ -100,9 +98,8 @@ export const webhook: NativeResource = {
   /**
    * Read (refresh and `pulumi import`): the shared list. Without prior state (import), the
    * inputs come from the API, so the generated declaration matches it; no secret is known.
-   * What the old state held secret (outputs or inputs) stays secret. At import the provider
-   * cannot know whether the registered url is a secret: one with a query or `user:password@`
-   * (where tokens go) is kept as a secret in the state and in the generated declaration.
+   * What the old state held secret (outputs or inputs) stays secret, and so does a url with a
+   * query read at import (the core's `queryUrlWarning`), which may hold a token.
    */
   async read({ session, warn }, id, props, inputs) {
     const old = revealProps(props);
@@ -110,10 +107,8 @@ export const webhook: NativeResource = {
     if (!found.props || !found.inputs) return { id: "" };
     const outs: Partial<WebhookOutputs> = { ...found.props };
     if (!("secret" in old)) delete outs.secret;
-    const url = found.props.url;
-    const tokenUrl = old.url === undefined && typeof url === "string" && mayCarryCredentials(url);
-    if (tokenUrl) await warn(importedUrlWarning(found.id, url));
-    const secrets = [...secretsOf(props, inputs), ...(tokenUrl ? ["url"] : [])];
+    if (found.queryUrlWarning) await warn(found.queryUrlWarning);
+    const secrets = [...secretsOf(props, inputs), ...(found.queryUrlWarning ? ["url"] : [])];
     return { id: found.id, props: hide(outs, secrets), inputs: hide({ ...found.inputs }, secrets) };
   },
 

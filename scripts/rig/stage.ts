@@ -30,6 +30,8 @@ export interface Run extends CliResult {
   requests: LoggedRequest[];
   /** The same as `METHOD /path` lines, webhook ids written `{id}`. */
   calls: string[];
+  /** The calls that write (every call but the `GET` lists and reads). */
+  writes: string[];
   /** The "Resources:" counts the CLI printed (`{created: 2, unchanged: 1}`). */
   counts: Record<string, number>;
 }
@@ -208,11 +210,13 @@ export class Stage {
     if (!options.unrecorded) this.printed.push(r.stdout, r.stderr, r.events);
     if (process.env.REKKO_STAGE_TIMES)
       console.log(`        [${this.face.name}] pulumi ${args.slice(0, 2).join(" ")}: ${(r.ms / 1000).toFixed(1)} s`);
+    const calls = apiCalls(this.emu, mark);
     const run: Run = {
       ...r,
       output: `${r.stdout}\n${r.stderr}\n${r.events}`,
       requests: apiRequests(this.emu, mark),
-      calls: apiCalls(this.emu, mark),
+      calls,
+      writes: calls.filter((c) => !c.startsWith("GET")),
       counts: resourceCounts(r.stdout),
     };
     const fails = options.fails ?? false;

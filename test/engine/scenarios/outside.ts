@@ -51,10 +51,7 @@ export const outside: Scenario[] = [
 
       const up = await s.up();
       expect(up.output, "up warns too").to.include(warning(alerts)).and.include(warning(kept));
-      expect(
-        up.calls.filter((c) => !c.startsWith("GET")),
-        "create before delete",
-      ).to.deep.equal(["POST /v1/webhooks", "DELETE /v1/webhooks/{id}"]);
+      expect(up.writes, "create before delete").to.deep.equal(["POST /v1/webhooks", "DELETE /v1/webhooks/{id}"]);
       expect(up.requests.find((r) => r.method === "DELETE")?.path).to.equal(`/v1/webhooks/${alerts}`);
       const fresh = await s.idOf("alerts");
       expect(fresh).to.not.equal(alerts);
@@ -75,20 +72,14 @@ export const outside: Scenario[] = [
       await s.declare([{ name: "legacy", url: legacy.url, events: ["analysis_complete"], adopt: id }]);
       const refused = await s.up({ fails: true });
       expect(refused.output).to.include(id).and.include("analysis_complete");
-      expect(
-        refused.calls.filter((c) => !c.startsWith("GET")),
-        "nothing registered or deleted",
-      ).to.deep.equal([]);
+      expect(refused.writes, "nothing registered or deleted").to.deep.equal([]);
       // The dynamic face refuses before it holds anything; the engine's import (native) keeps
       // what it read: either way the state holds no other webhook.
       expect((await s.state()).webhooks.map((w) => w.id).filter((held) => held !== id)).to.deep.equal([]);
 
       await s.declare([{ name: "legacy", ...legacy, adopt: id }]);
       const up = await s.up();
-      expect(
-        up.calls.filter((c) => !c.startsWith("GET")),
-        "adopted with no write",
-      ).to.deep.equal([]);
+      expect(up.writes, "adopted with no write").to.deep.equal([]);
       expect(await s.idOf("legacy")).to.equal(id);
       expect(await s.drift()).to.deep.equal([]);
       expect((await s.up()).calls, "a second up calls nothing").to.deep.equal([]);
@@ -97,7 +88,7 @@ export const outside: Scenario[] = [
       // resource that still names an id to import.)
       await s.declare([{ name: "legacy", ...legacy, events: ["whale_alert"] }]);
       const replaced = await s.up();
-      expect(replaced.calls.filter((c) => !c.startsWith("GET"))).to.deep.equal(["POST /v1/webhooks", "DELETE /v1/webhooks/{id}"]);
+      expect(replaced.writes).to.deep.equal(["POST /v1/webhooks", "DELETE /v1/webhooks/{id}"]);
       const fresh = await s.idOf("legacy");
       expect(fresh).to.not.equal(id);
       expect(await s.drift()).to.deep.equal([]);
@@ -115,10 +106,7 @@ export const outside: Scenario[] = [
       expect(s.emu.webhooks()[0]?.url, "the API stored it normalised").to.equal(s.url("normalised"));
       await s.declare([{ name: "legacy", url: spelled, events: ["whale_alert"], adopt: id }]);
       const up = await s.up();
-      expect(
-        up.calls.filter((c) => !c.startsWith("GET")),
-        "adopted with no write",
-      ).to.deep.equal([]);
+      expect(up.writes, "adopted with no write").to.deep.equal([]);
       expect(up.counts, "nothing replaced").to.not.have.property("replaced");
       expect(await s.idOf("legacy")).to.equal(id);
       const again = await s.up();
@@ -180,10 +168,7 @@ export const outside: Scenario[] = [
       const id = await s.registerOutside({ ...legacy, secret: outsideSecret });
       const generated = join(s.dir, "imported.out");
       const imported = await s.cli(["import", s.face.webhookType, "legacy", id, "--yes", "--out", generated]);
-      expect(
-        imported.calls.filter((c) => !c.startsWith("GET")),
-        "import only reads",
-      ).to.deep.equal([]);
+      expect(imported.writes, "import only reads").to.deep.equal([]);
       const held = (await s.state()).byName.get("legacy");
       expect(held?.id).to.equal(id);
       expect(held?.outputs, "Rekko never returns the secret").to.not.have.property("secret");
