@@ -182,7 +182,9 @@ export const outside: Scenario[] = [
       expect((await s.up()).calls, "up of the declaration calls nothing").to.deep.equal([]);
       await s.declare([{ name: "legacy", ...legacy, secret: { kind: "own", value: "another-secret-declared-1234" } }]);
       const refused = await s.preview({ fails: true });
-      expect(refused.output).to.match(/was imported, and Rekko never returns a webhook's secret/);
+      expect(refused.output)
+        .to.match(/was imported, and Rekko never returns a webhook's secret/)
+        .and.include("remove `protect: true` first");
       expect(refused.calls).to.deep.equal([]);
       expect(s.emu.webhooks()[0]?.secret).to.equal(outsideSecret);
     },
