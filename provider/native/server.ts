@@ -14,11 +14,10 @@ import type { CheckFailure } from "../core/validation";
 import { VERSION } from "../core/version";
 import { engineMessage } from "../pulumi/failures";
 import { ProviderLifecycle } from "../pulumi/lifecycle";
-import { runConstruct } from "./construct";
 import { engineWarnings } from "./engineLog";
 import { type DiffAnswer, RekkoNativeProvider, RekkoProtocolError } from "./provider";
 import { schemaText } from "./schema";
-import { emptyproto, engineAddress, grpc, runtimeState, settings, structproto } from "./sdk";
+import { emptyproto, engineAddress, grpc, settings, structproto } from "./sdk";
 import { grpcStatusOf } from "./status";
 
 type Props = Record<string, unknown>;
@@ -132,7 +131,9 @@ function service(provider: RekkoNativeProvider, engine: string | undefined, life
     }),
     construct: unary((req: provproto.ConstructRequest) => {
       const construct = provider.component(req.getType());
-      return runtimeState.withLocalStorage(() => runConstruct(construct, req, engine));
+      // Loaded here, on the first construct: it needs the whole Node.js SDK (see constructRuntime).
+      const { runConstruct } = require("./construct") as typeof import("./construct");
+      return runConstruct(construct, req, engine);
     }),
   };
 }
