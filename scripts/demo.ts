@@ -38,6 +38,11 @@ const env: NodeJS.ProcessEnv = {
   PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${join(WORK, "state")}`,
   PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "pulumi-rekko-demo",
   PULUMI_SKIP_UPDATE_CHECK: "true",
+  // The set-up installed the one plugin the demo uses (random) into this PULUMI_HOME. Without
+  // this, the Node.js host reports the plugins of every package in node_modules, the
+  // devDependencies included (@pulumi/aws, for an example's types), and the engine would fetch
+  // pulumi-resource-aws on every run. With a PULUMI_HOME of the user's own, the engine decides.
+  ...(process.env.PULUMI_HOME ? {} : { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" }),
 };
 
 /** Runs pulumi with its output shown; throws on failure. */

@@ -15,6 +15,7 @@ if [[ ! -x node_modules/.bin/node || ! -f "$stamp" || "$(cat "$stamp")" != "$loc
   step "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error >&2
   printf '%s' "$lock_hash" >"$stamp"
+  built_by_install=1
 fi
 export PATH="$root/node_modules/.bin:$PATH"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -26,8 +27,11 @@ fi
 # An interrupted `npm pack` leaves the packed manifest and PulumiPlugin.yaml; put them back.
 node scripts/pack.js after
 
-step "building the package (tsc)"
-bash scripts/build.sh
+# npm ci runs the package's `prepare` script, which is this build: once is enough.
+if [[ -z "${built_by_install:-}" ]]; then
+  step "building the package (tsc)"
+  bash scripts/build.sh
+fi
 
 # The plugin cache the tests and the demo use (the random plugin is installed there).
 export PULUMI_HOME="${PULUMI_HOME:-$root/.work/pulumi-home}"

@@ -3,6 +3,9 @@
 # engine-level with the real Pulumi CLI). Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# Every Node process of the run (tsc, mocha's workers, and the programs, plugins and emulators the
+# tests start) compiles many of the same modules: V8's compile cache on disk saves part of that.
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$PWD/.work/node-compile-cache}"
 
 step "type-check (tsc --noEmit)"
 npx tsc -p tsconfig.json

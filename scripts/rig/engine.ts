@@ -44,13 +44,27 @@ export function toolchainDir(): string {
   return toolchain;
 }
 
-/** Environment for the CLI: the toolchain and Node 22 first on PATH, an isolated PULUMI_HOME, no update checks. */
+/**
+ * Environment for the CLI: the toolchain and Node 22 first on PATH, an isolated PULUMI_HOME, no
+ * update checks, no automatic plugin downloads, and a compile cache for Node. A project that links this checkout as its
+ * `pulumi-rekko` sees the checkout's devDependencies too (`@pulumi/aws`, for an example's types),
+ * and the Node.js host reports their plugins as required: the engine would try to download
+ * pulumi-resource-aws on every preview and up (seconds of retries offline; a large download
+ * online) although no program uses it. A user's `npm install pulumi-rekko` brings no such
+ * package. Every plugin the tests use is installed by the set-up or declared by path; a spec
+ * that tests acquisition (a pluginDownloadURL) passes `PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false"`.
+ */
 export function engineEnv(extra: Record<string, string> = {}): Record<string, string> {
   const path = [toolchainDir(), join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter);
   return {
     PATH: path,
     PULUMI_HOME: join(WORK, "pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // Every CLI run starts Node processes (the program, the dynamic provider, the rekko plugin)
+    // that compile the same modules again: V8's compile cache on disk (Node ≥ 22.1) saves
+    // part of that. It changes no behaviour; the demo and a user's machine run without it.
+    NODE_COMPILE_CACHE: join(WORK, "node-compile-cache"),
     PULUMI_CONFIG_PASSPHRASE: "pulumi-rekko-tests",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
     ...extra,

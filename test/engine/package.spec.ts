@@ -282,7 +282,13 @@ describe("the packed package, installed into a fresh project outside the source 
     ].join("\n");
     writeFileSync(join(yaml, "Pulumi.yaml"), `name: rekko-yaml\nruntime: yaml\n${program}`);
     // No other way to the plugin: no ambient plugins, and none named rekko in the plugin cache.
-    const yamlEnv = engineEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" });
+    // As a user's machine does: the engine may download a missing plugin (the negative control below
+    // counts on it), and ignores plugins on PATH.
+    const yamlEnv = engineEnv({
+      PULUMI_BACKEND_URL: `file://${join(dir, "yaml-state")}`,
+      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+    });
     const cli = (args: string[]) =>
       spawnSync(join(toolchainDir(), "pulumi"), args, { cwd: yaml, encoding: "utf8", env: { ...process.env, ...yamlEnv } });
     const printed = cli(["package", "get-schema", "./node_modules/pulumi-rekko"]);
