@@ -5,6 +5,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # Every Node process of the run (tsc, mocha's workers, and the programs, plugins and emulators the
 # tests start) compiles many of the same modules: V8's compile cache on disk saves part of that.
+# It changes no behaviour. Set here only: `npm run bench` and the demo run as a user's machine
+# does, without it.
 export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$PWD/.work/node-compile-cache}"
 
 step "type-check (tsc --noEmit)"

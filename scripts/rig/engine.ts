@@ -46,7 +46,7 @@ export function toolchainDir(): string {
 
 /**
  * Environment for the CLI: the toolchain and Node 22 first on PATH, an isolated PULUMI_HOME, no
- * update checks, no automatic plugin downloads, and a compile cache for Node. A project that links this checkout as its
+ * update checks, and no automatic plugin downloads. A project that links this checkout as its
  * `pulumi-rekko` sees the checkout's devDependencies too (`@pulumi/aws`, for an example's types),
  * and the Node.js host reports their plugins as required: the engine would try to download
  * pulumi-resource-aws on every preview and up (seconds of retries offline; a large download
@@ -61,10 +61,6 @@ export function engineEnv(extra: Record<string, string> = {}): Record<string, st
     PULUMI_HOME: join(WORK, "pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // Every CLI run starts Node processes (the program, the dynamic provider, the rekko plugin)
-    // that compile the same modules again: V8's compile cache on disk (Node ≥ 22.1) saves
-    // part of that. It changes no behaviour; the demo and a user's machine run without it.
-    NODE_COMPILE_CACHE: join(WORK, "node-compile-cache"),
     PULUMI_CONFIG_PASSPHRASE: "pulumi-rekko-tests",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
     ...extra,
