@@ -59,16 +59,6 @@ export type ActionName = (typeof ACTIONS)[number];
  */
 export const KNOWN_FAILURES: Partial<Record<ActionName, Partial<Record<FaceName, string>>>> = {};
 
-/**
- * Known failures of an action on some targets only: with `skipKnown`, the action is still
- * generated but never picks such a target. 18.3: `up --replace` and a rename without alias of
- * an adopted webhook (the engine calls no Diff).
- */
-export const KNOWN_TARGETS: Record<string, string> = {
-  "upReplace of a webhook adopted with the import option (native)": "18.3",
-  "rename (no alias) of a webhook adopted with the import option (native)": "18.3",
-};
-
 /** The actions to run on `face`: `only` (default all), less the known failures when `skipKnown`. */
 export function actionsFor(face: FaceName, options: { only?: readonly ActionName[]; skipKnown?: boolean } = {}): ActionName[] {
   return (options.only ?? ACTIONS).filter((a) => !(options.skipKnown && KNOWN_FAILURES[a]?.[face]));
@@ -112,8 +102,6 @@ export interface Model {
   goneOutside: Set<string>;
   /** Something failed or was interrupted since the last clean up. */
   dirty: boolean;
-  /** Leave out the targets of {@link KNOWN_TARGETS}. */
-  skipKnown: boolean;
 }
 
 /** The system under test, and the counters of a run. */
@@ -176,11 +164,6 @@ const pick = fc.nat({ max: 1000 });
 /** The hook a parameter picks among the declared ones. */
 function picked(m: Readonly<Model>, i: number): Hook | undefined {
   return m.hooks.length ? m.hooks[i % m.hooks.length] : undefined;
-}
-
-/** The hooks a replacement without Diff may target: all, or with `skipKnown` none adopted on the native face (18.3). */
-function targets(m: Readonly<Model>): Hook[] {
-  return m.hooks.filter((h) => !(m.skipKnown && m.face === "native" && h.adopt));
 }
 
 function pickFrom(hooks: Hook[], i: number): Hook {
@@ -270,9 +253,9 @@ const SPECS: Record<ActionName, ActionSpec<unknown>> = {
     name: "rename",
     params: pick,
     weight: 1,
-    check: (m) => targets(m).length > 0,
+    check: (m) => m.hooks.length > 0,
     async run(m, r, i) {
-      const h = pickFrom(targets(m), i);
+      const h = pickFrom(m.hooks, i);
       h.name = `h${++m.seq}`;
       delete h.aliases;
       await r.stage.declare(m.hooks);
@@ -390,8 +373,8 @@ const SPECS: Record<ActionName, ActionSpec<unknown>> = {
     name: "upReplace",
     params: pick,
     weight: 1,
-    check: (m) => targets(m).length > 0,
-    run: (m, r, i, ctx) => up(m, r, ctx, { replace: [pickFrom(targets(m), i).name] }),
+    check: (m) => m.hooks.length > 0,
+    run: (m, r, i, ctx) => up(m, r, ctx, { replace: [pickFrom(m.hooks, i).name] }),
     show: (i) => `up --replace #${i}`,
   }),
   refresh: action({
@@ -747,7 +730,6 @@ export async function runModel(options: ModelOptions): Promise<ModelReport> {
           outside: new Set(),
           goneOutside: new Set(),
           dirty: false,
-          skipKnown: options.skipKnown ?? false,
         };
         await fc.asyncModelRun(() => ({ model: initial, real: { stage, steps: counter, trace: steps } }), sequence(cmds));
       } finally {
