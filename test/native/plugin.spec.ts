@@ -21,29 +21,6 @@ describe("native provider: the plugin executable", () => {
     expect(line.trim()).to.match(/^\d+$/);
   });
 
-  it("serves without loading the Node.js SDK's runtime or TypeScript: only a construct loads them", () => {
-    // The engine starts the plugin more than once per command (for the schema, for the
-    // resources); what loads at start is paid each time.
-    const server = join(ROOT, "dist", "provider", "native", "server.js");
-    const script = `require(${JSON.stringify(server)}).listen(undefined).then(({ server }) => {
-      console.log(JSON.stringify(Object.keys(require.cache)));
-      server.forceShutdown();
-    });`;
-    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
-    expect(r.status, r.stderr).to.equal(0);
-    const loaded = JSON.parse(r.stdout) as string[];
-    expect(
-      loaded.some((f) => f.endsWith(join("native", "server.js"))),
-      "the server itself",
-    ).to.equal(true);
-    const heavy = loaded.filter((f) =>
-      /[\\/](?:@pulumi[\\/]pulumi[\\/](?:index|runtime[\\/]index)\.js|@pulumi[\\/]random[\\/]|typescript[\\/])|native[\\/]construct\.js$/.test(
-        f,
-      ),
-    );
-    expect(heavy).to.deep.equal([]);
-  });
-
   for (const version of OLD_NODES) {
     it(`under Node.js ${version} (older than 22.12) says so in one line and exits 1`, function () {
       this.timeout(300_000);
