@@ -6,7 +6,7 @@
  * latter to the caller's reconciliation before any retry. Every answer's `Date` header feeds
  * {@link ServerClock}.
  */
-import got, { type Got, type RequestError, type Response } from "got";
+import type { Got, RequestError, Response } from "got";
 import { RekkoCancelledError, RekkoConflictError, type RekkoError, RekkoNetworkError, RekkoResponseError } from "./errors";
 import type { RateLimiter } from "./rateLimit";
 import { errorFromResponse, isQuotaResponse } from "./responses";
@@ -78,6 +78,9 @@ export class Transport {
   readonly http: Got;
 
   constructor(private readonly opts: TransportOptions) {
+    // Loaded with the first client, not with the module: a Pulumi program that only declares
+    // webhooks, and a plugin that only serves its schema, never send a request.
+    const got = (require("got") as typeof import("got")).default;
     this.http = got.extend({
       prefixUrl: `${opts.baseUrl.replace(/\/+$/, "")}/`,
       headers: { authorization: `Bearer ${opts.apiKey}`, "user-agent": USER_AGENT, accept: "application/json" },

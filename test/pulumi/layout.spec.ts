@@ -49,7 +49,7 @@ describe("layout: the two Pulumi faces are siblings over the shared floor and th
     }
   });
 
-  it("the started native plugin loads neither the dynamic face, the random provider's SDK, nor the Node.js SDK's runtime and TypeScript (a construct loads those on first use)", () => {
+  it("the started native plugin loads neither the dynamic face, the random provider's SDK, nor the Node.js SDK's runtime and TypeScript (a construct loads those on first use), nor got (the first client does)", () => {
     // The engine starts the plugin more than once per command (for the schema, for the
     // resources): what loads at start is paid each time.
     const script = `require(${JSON.stringify(join(PROVIDER, "native", "start.ts"))}).startPlugin(["127.0.0.1:1"]).then(() => {
@@ -72,6 +72,8 @@ describe("layout: the two Pulumi faces are siblings over the shared floor and th
       join("@pulumi", "pulumi", "runtime", "index.js"),
       `${sep}typescript${sep}`,
       join("provider", "native", "construct"),
+      // The HTTP client's library: loaded with the first client (a configured provider).
+      `${sep}got${sep}`,
     ];
     expect(modules.filter((m) => sdkRuntime.some((part) => m.includes(part)))).to.deep.equal([]);
   });
