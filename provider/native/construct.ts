@@ -8,7 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type { ConstructComponent } from "./component";
-import { constructRuntime, settings, settled, structproto } from "./sdk";
+import { settings, settled, structproto } from "./sdk";
+import { providerServer, rpc, runtimeConfig, runtimeResource, runtimeState } from "./sdkConstruct";
 
 /** A construct request's aliases: URNs as they are, specs as the SDK's `Alias` objects. */
 function aliasesOf(req: provproto.ConstructRequest): pulumi.Input<pulumi.URN | pulumi.Alias>[] {
@@ -48,10 +49,10 @@ export function constructOptions(req: provproto.ConstructRequest): pulumi.Compon
     opts.customTimeouts = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== ""));
   }
   if (req.getDeletedwith() !== "") opts.deletedWith = new pulumi.DependencyResource(req.getDeletedwith());
-  const hooks = constructRuntime().resource.hookBindingFromProto(req.getResourceHooks());
+  const hooks = runtimeResource.hookBindingFromProto(req.getResourceHooks());
   if (hooks) opts.hooks = hooks;
   const trigger = req.getReplacementTrigger();
-  if (trigger) opts.replacementTrigger = constructRuntime().rpc.deserializeProperty(trigger.toJavaScript(), true);
+  if (trigger) opts.replacementTrigger = rpc.deserializeProperty(trigger.toJavaScript(), true);
   return opts;
 }
 
@@ -62,7 +63,6 @@ export async function runConstruct(
   engine: string | undefined,
 ): Promise<provproto.ConstructResponse> {
   if (!engine) throw new Error("fatal: the engine address is missing from the plugin's arguments");
-  const { config, providerServer, rpc, state: runtimeState } = constructRuntime();
   return runtimeState.withLocalStorage(async () => {
     settings.resetOptions(
       req.getProject(),
@@ -74,7 +74,7 @@ export async function runConstruct(
       req.getOrganization(),
     );
     await settings.awaitFeatureSupport();
-    config.setAllConfig(Object.fromEntries(req.getConfigMap().entries()), req.getConfigsecretkeysList());
+    runtimeConfig.setAllConfig(Object.fromEntries(req.getConfigMap().entries()), req.getConfigsecretkeysList());
     const inputs = await providerServer.deserializeInputs(req.getInputs(), req.getInputdependenciesMap());
     const result = construct(req.getName(), inputs, constructOptions(req));
     const resp = new provproto.ConstructResponse().setUrn(await settled(result.urn));

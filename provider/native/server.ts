@@ -131,7 +131,7 @@ function service(provider: RekkoNativeProvider, engine: string | undefined, life
     }),
     construct: unary((req: provproto.ConstructRequest) => {
       const construct = provider.component(req.getType());
-      // Loaded here, on the first construct: it needs the whole Node.js SDK (see constructRuntime).
+      // Loaded here, on the first construct: it needs the whole Node.js SDK (see sdkConstruct.ts).
       const { runConstruct } = require("./construct") as typeof import("./construct");
       return runConstruct(construct, req, engine);
     }),
