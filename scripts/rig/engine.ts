@@ -67,6 +67,17 @@ export function engineEnv(extra: Record<string, string> = {}): Record<string, st
   };
 }
 
+let command: Promise<PulumiCommand> | undefined;
+
+/**
+ * The toolchain's `pulumi` for the Automation API. `PulumiCommand.get` runs `pulumi version` to
+ * check it: once per process is enough.
+ */
+export function toolchainCommand(): Promise<PulumiCommand> {
+  command ??= PulumiCommand.get({ root: dirname(toolchainDir()) });
+  return command;
+}
+
 /** A project copied into `.work/engine/<name>`, with its own file backend. */
 export interface TestProject {
   dir: string;
@@ -102,8 +113,7 @@ export async function openProject(
   if (options.link !== false) linkPackage(join(dir, options.linkIn ?? "."));
   const backend = join(dir, ".state");
   mkdirSync(backend, { recursive: true });
-  const bin = toolchainDir();
-  const pulumiCommand = await PulumiCommand.get({ root: dirname(bin) });
+  const pulumiCommand = await toolchainCommand();
   const envVars = engineEnv({ PULUMI_BACKEND_URL: `file://${backend}`, ...env });
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars });
   const printed: string[] = [];

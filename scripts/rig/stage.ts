@@ -94,7 +94,13 @@ export class Stage {
   /** The API key the stack is configured with. */
   key: string;
   private config: Record<string, string> = {};
+  /** Config set by {@link open} and {@link declare}, written with the next CLI run (one `config set-all`). */
+  private pending: Rendered["config"] = {};
+  private writing = false;
   private runs = 0;
+  /** Counts the CLI runs that may change the stack; {@link outputs} reads again only after one. */
+  private changes = 0;
+  private outputsRead?: { at: number; hooks: HookOutputs };
 
   private constructor(
     readonly face: Face,
@@ -129,10 +135,11 @@ export class Stage {
       const stage = new Stage(face, emu, receiver, dir, env);
       stage.write(face.render(PROJECT, []));
       await stage.cli(["stack", "init", "dev"]);
-      await stage.setConfig({
+      // Written with the first declaration's config, before the first operation.
+      stage.pending = {
         "rekko:apiKey": { value: emu.apiKey, secret: true },
         "rekko:baseUrl": { value: emu.url, secret: false },
-      });
+      };
       return stage;
     } catch (err) {
       await receiver.close();
@@ -156,7 +163,7 @@ export class Stage {
 
   // ---- the declaration -------------------------------------------------------------------
 
-  /** Writes the program for `hooks` and the stack config it reads (one CLI call when config changed). */
+  /** Writes the program for `hooks`; the stack config it reads is written before the next CLI run. */
   async declare(hooks: Hook[]): Promise<void> {
     const rendered = this.face.render(PROJECT, hooks);
     this.hooks = hooks.map((h) => ({ ...h, events: [...h.events] }));
@@ -165,8 +172,7 @@ export class Stage {
       if (h.secretUrl) this.needles.set(`secret url of ${h.name}`, h.url);
     }
     this.write(rendered);
-    const changed = Object.fromEntries(Object.entries(rendered.config).filter(([k, v]) => this.config[k] !== v.value));
-    if (Object.keys(changed).length) await this.setConfig(changed);
+    for (const [k, v] of Object.entries(rendered.config)) if (this.config[k] !== v.value) this.pending[k] = v;
   }
 
   /** The program text of the last declaration (for failure messages). */
@@ -184,11 +190,25 @@ export class Stage {
     for (const [file, text] of Object.entries(rendered.files)) writeFileSync(join(this.dir, file), text);
   }
 
-  /** Sets stack config (one `pulumi config set-all`); secret values stay out of what is printed. */
+  /** Sets stack config now, with any still to be written (one `pulumi config set-all`); secret values stay out of what is printed. */
   async setConfig(values: Rendered["config"]): Promise<void> {
+    Object.assign(this.pending, values);
+    await this.writeConfig();
+  }
+
+  /** Writes the pending config, if any (one `pulumi config set-all`). */
+  private async writeConfig(): Promise<void> {
+    const values = this.pending;
+    if (!Object.keys(values).length) return;
+    this.pending = {};
     const args = ["config", "set-all"];
     for (const [k, v] of Object.entries(values)) args.push(v.secret ? "--secret" : "--plaintext", `${k}=${v.value}`);
-    await this.cli(args);
+    this.writing = true;
+    try {
+      await this.cli(args);
+    } finally {
+      this.writing = false;
+    }
     for (const [k, v] of Object.entries(values)) this.config[k] = v.value;
   }
 
@@ -196,6 +216,8 @@ export class Stage {
 
   /** Runs `pulumi <args> --stack dev --non-interactive` in the project; checks the exit as `options.fails` says. */
   async cli(args: string[], options: OpOptions = {}): Promise<Run> {
+    if (!this.writing && !(args[0] === "stack" && args[1] === "init")) await this.writeConfig();
+    if (!(args[0] === "stack" && (args[1] === "output" || args[1] === "export"))) this.changes++;
     const mark = this.emu.requests().length;
     const full =
       args[0] === "stack" && args[1] === "init"
@@ -323,14 +345,19 @@ export class Stage {
     return (await this.cli(["stack", "export"])).stdout;
   }
 
-  /** The `hooks` output with secrets shown; every secret seen is added to {@link needles}. */
+  /**
+   * The `hooks` output with secrets shown; every secret seen is added to {@link needles}. Read
+   * again only after a CLI run that may have changed the stack.
+   */
   async outputs(): Promise<HookOutputs> {
+    if (this.outputsRead?.at === this.changes) return this.outputsRead.hooks;
     const { stdout } = await this.cli(["stack", "output", "--json", "--show-secrets"], { unrecorded: true });
     const hooks = ((JSON.parse(stdout || "{}") as { hooks?: HookOutputs }).hooks ?? {}) as HookOutputs;
     for (const [name, o] of Object.entries(hooks)) {
       if (o.secret) this.needles.set(`secret of ${name}`, o.secret);
       for (const [i, s] of (o.accepted ?? []).entries()) this.needles.set(`accepted secret ${i} of ${name}`, s);
     }
+    this.outputsRead = { at: this.changes, hooks };
     return hooks;
   }
 

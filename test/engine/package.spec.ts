@@ -1,13 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { delimiter, join } from "node:path";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { webBundle } from "../support/bundle";
-import { apiCalls, engineEnv, packPackage, ROOT, toolchainDir } from "../support/engine";
+import { apiCalls, engineEnv, packPackage, ROOT, toolchainCommand, toolchainDir } from "../support/engine";
 
 /**
  * The type token as users' states hold it, spelled out on purpose: the one test that pins the
@@ -122,7 +122,7 @@ describe("the packed package, installed into a fresh project outside the source 
     });
     emu = await RekkoEmulator.start();
     execFileSync("mkdir", ["-p", join(dir, "state")]);
-    const pulumiCommand = await PulumiCommand.get({ root: dirname(toolchainDir()) });
+    const pulumiCommand = await toolchainCommand();
     stack = await LocalWorkspace.createOrSelectStack(
       { stackName: "dev", workDir: project },
       {
@@ -307,7 +307,7 @@ describe("the packed package, installed into a fresh project outside the source 
     const installed = cli(["install"]);
     expect(installed.status, installed.stderr).to.equal(0);
 
-    const pulumiCommand = await PulumiCommand.get({ root: dirname(toolchainDir()) });
+    const pulumiCommand = await toolchainCommand();
     const yamlStack = await LocalWorkspace.createOrSelectStack(
       { stackName: "dev", workDir: yaml },
       { pulumiCommand, envVars: yamlEnv },
