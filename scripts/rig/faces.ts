@@ -6,6 +6,8 @@
  * Both programs export the same output, `hooks`: per name its `id`, `secret` and, for a
  * generated secret, `accepted` (the secrets a receiver accepts).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { RekkoEventType } from "../../provider/core/events";
 import {
   DYNAMIC_WEBHOOK,
@@ -144,6 +146,16 @@ export const dynamicFace: Face = {
   },
 };
 
+/**
+ * The plugin's version, declared beside its path: the CLI then keeps the package schema it read
+ * (under PULUMI_HOME/schemas, until the path changes), so after a stage's first command the
+ * YAML host no longer starts the plugin once more for it. Without a version, as the specs under
+ * test/native/ declare it, every command starts the plugin for its schema too.
+ */
+export const PLUGIN_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }
+).version;
+
 /** The native face: a YAML program on `rekko:Webhook` and `rekko:WebhookWithSecret`, the plugin from `node_modules/.bin`. */
 export const nativeFace: Face = {
   name: "native",
@@ -193,6 +205,7 @@ export const nativeFace: Face = {
       "  providers:",
       "    - name: rekko",
       "      path: node_modules/.bin",
+      `      version: ${PLUGIN_VERSION}`,
       ...(configBlock.length ? ["config:", ...configBlock] : []),
       ...(resources.length ? ["resources:", ...resources] : ["resources: {}"]),
       "outputs:",

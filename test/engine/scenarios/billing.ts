@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { orphansCli } from "../../../scripts/rig/cli";
 import { apiCalls } from "../../../scripts/rig/engine";
-import type { Hook } from "../../../scripts/rig/faces";
+import { type Hook, PLUGIN_VERSION } from "../../../scripts/rig/faces";
 import type { Run, Stage } from "../../../scripts/rig/stage";
 import type { Scenario } from "../../support/scenarios";
 
@@ -121,6 +121,7 @@ async function nativeProgram(
     "  providers:",
     "    - name: rekko",
     "      path: node_modules/.bin",
+    `      version: ${PLUGIN_VERSION}`,
     "config:",
     "  emulatorUrl:",
     "    type: string",
