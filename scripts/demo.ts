@@ -121,14 +121,23 @@ function stopEmulator(emu: Emulator | undefined): void {
 }
 
 async function control(emu: Emulator, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emu.url}${path}`, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${path.startsWith("/v1/") ? emu.apiKey : emu.controlToken}`,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const send = () =>
+    fetch(`${emu.url}${path}`, {
+      method,
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${path.startsWith("/v1/") ? emu.apiKey : emu.controlToken}`,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  // A request that got no answer fails with fetch's bare "fetch failed"; the message names the
+  // request and the cause. A GET changes nothing, so it is sent once more first (once, on a
+  // heavily loaded machine, the list after `pulumi destroy` failed so, its cause not printed).
+  const failed = (err: Error): never => {
+    const cause = err.cause as { code?: string; message?: string } | undefined;
+    throw new Error(`${method} ${path}: ${err.message} (${cause?.code ?? cause?.message ?? "no cause given"})`);
+  };
+  const res = await send().catch((err: Error) => (method === "GET" ? send().catch(failed) : failed(err)));
   return res.json();
 }
 

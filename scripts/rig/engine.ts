@@ -115,7 +115,8 @@ export async function openProject(
   mkdirSync(backend, { recursive: true });
   const pulumiCommand = await toolchainCommand();
   const envVars = engineEnv({ PULUMI_BACKEND_URL: `file://${backend}`, ...env });
-  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars });
+  // The backend is new, so the stack is created (createOrSelectStack would first try to select it).
+  const stack = await LocalWorkspace.createStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars });
   const printed: string[] = [];
   return {
     dir,
