@@ -130,9 +130,9 @@ async function control(emu: Emulator, method: string, path: string, body?: unkno
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  // A request that got no answer fails with fetch's bare "fetch failed"; the message names the
-  // request and the cause. A GET changes nothing, so it is sent once more first (once, on a
-  // heavily loaded machine, the list after `pulumi destroy` failed so, its cause not printed).
+  // With no answer, fetch fails with a bare "fetch failed": say which request, and why. A GET
+  // changes nothing, so it is sent once more first (the list after `pulumi destroy` failed so
+  // once, on a heavily loaded machine).
   const failed = (err: Error): never => {
     const cause = err.cause as { code?: string; message?: string } | undefined;
     throw new Error(`${method} ${path}: ${err.message} (${cause?.code ?? cause?.message ?? "no cause given"})`);

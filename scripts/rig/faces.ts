@@ -6,8 +6,6 @@
  * Both programs export the same output, `hooks`: per name its `id`, `secret` and, for a
  * generated secret, `accepted` (the secrets a receiver accepts).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { RekkoEventType } from "../../provider/core/events";
 import {
   DYNAMIC_WEBHOOK,
@@ -15,6 +13,7 @@ import {
   NATIVE_WEBHOOK,
   NATIVE_WEBHOOK_WITH_SECRET,
 } from "../../provider/core/types";
+import { VERSION } from "../../provider/core/version";
 
 /** How a webhook is signed. */
 export type SecretMode =
@@ -152,9 +151,7 @@ export const dynamicFace: Face = {
  * YAML host no longer starts the plugin once more for it. Without a version, as the specs under
  * test/native/ declare it, every command starts the plugin for its schema too.
  */
-export const PLUGIN_VERSION = (
-  JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }
-).version;
+export const PLUGIN_VERSION = VERSION;
 
 /** The native face: a YAML program on `rekko:Webhook` and `rekko:WebhookWithSecret`, the plugin from `node_modules/.bin`. */
 export const nativeFace: Face = {

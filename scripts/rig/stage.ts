@@ -96,7 +96,6 @@ export class Stage {
   private config: Record<string, string> = {};
   /** Config set by {@link open} and {@link declare}, written with the next CLI run (one `config set-all`). */
   private pending: Rendered["config"] = {};
-  private writing = false;
   private runs = 0;
   /** Counts the CLI runs that may change the stack; {@link outputs} reads again only after one. */
   private changes = 0;
@@ -203,12 +202,7 @@ export class Stage {
     this.pending = {};
     const args = ["config", "set-all"];
     for (const [k, v] of Object.entries(values)) args.push(v.secret ? "--secret" : "--plaintext", `${k}=${v.value}`);
-    this.writing = true;
-    try {
-      await this.cli(args);
-    } finally {
-      this.writing = false;
-    }
+    await this.run(args);
     for (const [k, v] of Object.entries(values)) this.config[k] = v.value;
   }
 
@@ -216,7 +210,12 @@ export class Stage {
 
   /** Runs `pulumi <args> --stack dev --non-interactive` in the project; checks the exit as `options.fails` says. */
   async cli(args: string[], options: OpOptions = {}): Promise<Run> {
-    if (!this.writing && !(args[0] === "stack" && args[1] === "init")) await this.writeConfig();
+    await this.writeConfig();
+    return this.run(args, options);
+  }
+
+  /** {@link cli} without writing the pending config first. */
+  private async run(args: string[], options: OpOptions = {}): Promise<Run> {
     if (!(args[0] === "stack" && (args[1] === "output" || args[1] === "export"))) this.changes++;
     const mark = this.emu.requests().length;
     const full =
