@@ -5,7 +5,7 @@
  * them (scripts/reliability/main.ts).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { burstFor } from "../../provider/core/rateLimit";
@@ -620,7 +620,7 @@ function storedProviders(exportText: string): string[] {
 export const UPGRADE_BASELINE = "1b08d7e317d5e9ba0487ebc036e554fcbb0a52df";
 
 /** Builds the package of git revision `rev` into `dir` (git archive, then tsc with this checkout's toolchain). */
-export function buildRevision(rev: string, dir: string, patch?: (dir: string) => void): string {
+export function buildRevision(rev: string, dir: string): string {
   try {
     execFileSync("git", ["cat-file", "-e", `${rev}^{commit}`], { cwd: ROOT, stdio: "pipe" });
   } catch {
@@ -633,7 +633,6 @@ export function buildRevision(rev: string, dir: string, patch?: (dir: string) =>
   mkdirSync(dir, { recursive: true });
   const archive = execFileSync("git", ["archive", "--format=tar", sha], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024 });
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
-  patch?.(dir);
   execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", join(dir, "tsconfig.build.json")], { cwd: dir, stdio: "pipe" });
   return sha;
 }
@@ -665,13 +664,13 @@ export async function upgradeSuite(options: {
     [
       "shell-changed",
       (dir) => {
-        // The stored shell: provider/dynamic/provider.ts since the layout move, provider/provider.ts before.
-        const file = [join(dir, "provider", "dynamic", "provider.ts"), join(dir, "provider", "provider.ts")].find((f) =>
-          existsSync(f),
+        // The stored shell, as built: dist/provider/dynamic/provider.js since the layout move, dist/provider/provider.js before.
+        const file = [join(dir, "dist", "provider", "dynamic", "provider.js"), join(dir, "dist", "provider", "provider.js")].find(
+          (f) => existsSync(f),
         );
         if (!file)
           throw new Error(
-            "upgrade: the previous revision has no provider shell (provider/dynamic/provider.ts or provider/provider.ts)",
+            "upgrade: the previous build has no provider shell (dist/provider/dynamic/provider.js or dist/provider/provider.js)",
           );
         const text = readFileSync(file, "utf8");
         const marked = text.replace("is not installed where", "is not installed (previous build) where");
@@ -681,73 +680,82 @@ export async function upgradeSuite(options: {
     ],
   ];
   const variants = all.filter(([name]) => (options.variants ?? ["real", "shell-changed"]).includes(name as "real"));
-  for (const [variant, patch] of variants) {
-    const base = join(WORK, "reliability", `upgrade-base-${variant}-${process.pid}`);
-    const sha = buildRevision(options.from, base, patch);
-    const rig = await Rig.open({ hooks: declareHooks(options.hooks, "u") });
-    const started = Date.now();
-    try {
-      linkPackageTo(rig.project.dir, base);
-      const deploy = await rig.up();
-      if (deploy.code !== 0) report.problems.push(`${variant}: ${failed(`deploy with ${sha}`, deploy)}`);
-      const old = await rig.state();
-      const oldCode = storedProviders(old.text);
-      linkPackageTo(rig.project.dir, ROOT);
-      const mark = rig.mark();
-      const preview = await rig.run(["preview", "--diff"]);
-      const up = await rig.up();
-      const calls = rig.emu
-        .requests()
-        .slice(mark.requests)
-        .filter((r) => r.path.startsWith("/v1/"));
-      const writes = calls.filter((r) => r.method !== "GET").length;
-      const now = await rig.state();
-      const newCode = storedProviders(now.text);
-      const counts = resourceCounts(up.stdout);
-      const codeChanged = oldCode.some((c, i) => c !== newCode[i]);
-      const problems: string[] = [];
-      if (up.code !== 0) problems.push(failed("upgrade up", up));
-      if (writes) problems.push(`the upgrade made ${writes} POST/DELETE calls`);
-      if (JSON.stringify([...now.ids].sort()) !== JSON.stringify([...old.ids].sort())) problems.push("webhook ids changed");
-      if ((counts.replaced ?? 0) + (counts.created ?? 0) + (counts.deleted ?? 0) > 0)
-        problems.push(`up replaced or recreated: ${JSON.stringify(counts)}`);
-      if (codeChanged && (counts.updated ?? 0) !== options.hooks)
-        problems.push(`expected ${options.hooks} in-place updates, got ${JSON.stringify(counts)}`);
-      if (newCode.some((c) => c.includes("(previous build)"))) problems.push("the stored provider code was not rolled forward");
-      const previewLines = preview.stdout
-        .split("\n")
-        .filter((l) => /^\s+[-+~]/.test(l))
-        .map((l) => (l.length > 120 ? `${l.slice(0, 120)}…` : l));
-      // With the previous build removed, only this checkout's code exists: destroy must still work.
+  // The revision is built once; each variant runs on a copy of that build (it removes its copy before destroy).
+  const build = join(WORK, "reliability", `upgrade-build-${process.pid}`);
+  const sha = buildRevision(options.from, build);
+  try {
+    for (const [variant, patch] of variants) {
+      const base = join(WORK, "reliability", `upgrade-base-${variant}-${process.pid}`);
       rmSync(base, { recursive: true, force: true });
-      const dmark = rig.mark();
-      const destroy = await rig.destroy();
-      const deletes = rig.emu
-        .requests()
-        .slice(dmark.requests)
-        .filter((r) => r.method === "DELETE" && r.status === 200).length;
-      if (destroy.code !== 0) problems.push(failed("destroy after upgrade", destroy));
-      if (rig.emu.webhooks().length) problems.push(`${rig.emu.webhooks().length} webhooks left after destroy`);
-      report.problems.push(...problems.map((p) => `${variant}: ${p}`));
-      report.data[variant] = {
-        from: sha,
-        codeChanged,
-        counts,
-        writes,
-        deletes,
-        preview: previewLines.slice(0, 12),
-      };
-      report.lines.push(
-        `    ${variant}: from ${sha}${patch ? " (+ provider shell string changed)" : ""} to the checkout: ` +
-          `stored __provider ${codeChanged ? "changed" : "identical"}; up ${JSON.stringify(counts)} with ${writes} POST/DELETE; ` +
-          `ids kept=${JSON.stringify([...now.ids].sort()) === JSON.stringify([...old.ids].sort())}; destroy on the new code deleted ${deletes}/${options.hooks}; ` +
-          `webhooks expected=0 found=${rig.emu.webhooks().length} time=${((Date.now() - started) / 1000).toFixed(1)}s result=${problems.length ? "FAILED" : "ok"}`,
-      );
-      totalLeaks += await leakPhase(rig, report, `upgrade-${variant}`);
-    } finally {
-      await rig.close();
-      rmSync(base, { recursive: true, force: true });
+      cpSync(build, base, { recursive: true });
+      patch?.(base);
+      const rig = await Rig.open({ hooks: declareHooks(options.hooks, "u") });
+      const started = Date.now();
+      try {
+        linkPackageTo(rig.project.dir, base);
+        const deploy = await rig.up();
+        if (deploy.code !== 0) report.problems.push(`${variant}: ${failed(`deploy with ${sha}`, deploy)}`);
+        const old = await rig.state();
+        const oldCode = storedProviders(old.text);
+        linkPackageTo(rig.project.dir, ROOT);
+        const mark = rig.mark();
+        const preview = await rig.run(["preview", "--diff"]);
+        const up = await rig.up();
+        const calls = rig.emu
+          .requests()
+          .slice(mark.requests)
+          .filter((r) => r.path.startsWith("/v1/"));
+        const writes = calls.filter((r) => r.method !== "GET").length;
+        const now = await rig.state();
+        const newCode = storedProviders(now.text);
+        const counts = resourceCounts(up.stdout);
+        const codeChanged = oldCode.some((c, i) => c !== newCode[i]);
+        const problems: string[] = [];
+        if (up.code !== 0) problems.push(failed("upgrade up", up));
+        if (writes) problems.push(`the upgrade made ${writes} POST/DELETE calls`);
+        if (JSON.stringify([...now.ids].sort()) !== JSON.stringify([...old.ids].sort())) problems.push("webhook ids changed");
+        if ((counts.replaced ?? 0) + (counts.created ?? 0) + (counts.deleted ?? 0) > 0)
+          problems.push(`up replaced or recreated: ${JSON.stringify(counts)}`);
+        if (codeChanged && (counts.updated ?? 0) !== options.hooks)
+          problems.push(`expected ${options.hooks} in-place updates, got ${JSON.stringify(counts)}`);
+        if (newCode.some((c) => c.includes("(previous build)"))) problems.push("the stored provider code was not rolled forward");
+        const previewLines = preview.stdout
+          .split("\n")
+          .filter((l) => /^\s+[-+~]/.test(l))
+          .map((l) => (l.length > 120 ? `${l.slice(0, 120)}…` : l));
+        // With the previous build removed, only this checkout's code exists: destroy must still work.
+        rmSync(base, { recursive: true, force: true });
+        const dmark = rig.mark();
+        const destroy = await rig.destroy();
+        const deletes = rig.emu
+          .requests()
+          .slice(dmark.requests)
+          .filter((r) => r.method === "DELETE" && r.status === 200).length;
+        if (destroy.code !== 0) problems.push(failed("destroy after upgrade", destroy));
+        if (rig.emu.webhooks().length) problems.push(`${rig.emu.webhooks().length} webhooks left after destroy`);
+        report.problems.push(...problems.map((p) => `${variant}: ${p}`));
+        report.data[variant] = {
+          from: sha,
+          codeChanged,
+          counts,
+          writes,
+          deletes,
+          preview: previewLines.slice(0, 12),
+        };
+        report.lines.push(
+          `    ${variant}: from ${sha}${patch ? " (+ provider shell string changed)" : ""} to the checkout: ` +
+            `stored __provider ${codeChanged ? "changed" : "identical"}; up ${JSON.stringify(counts)} with ${writes} POST/DELETE; ` +
+            `ids kept=${JSON.stringify([...now.ids].sort()) === JSON.stringify([...old.ids].sort())}; destroy on the new code deleted ${deletes}/${options.hooks}; ` +
+            `webhooks expected=0 found=${rig.emu.webhooks().length} time=${((Date.now() - started) / 1000).toFixed(1)}s result=${problems.length ? "FAILED" : "ok"}`,
+        );
+        totalLeaks += await leakPhase(rig, report, `upgrade-${variant}`);
+      } finally {
+        await rig.close();
+        rmSync(base, { recursive: true, force: true });
+      }
     }
+  } finally {
+    rmSync(build, { recursive: true, force: true });
   }
   const ran = variants.map(
     ([k]) =>

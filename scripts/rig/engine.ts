@@ -78,6 +78,22 @@ export function toolchainCommand(): Promise<PulumiCommand> {
   return command;
 }
 
+/**
+ * The TypeScript programs the tests deploy whose runs skip the language host's type-check (it
+ * would check again on each project copy's first run: seconds of CPU each). The test projects say
+ * `noCheck` in their tsconfig.json; the examples, as users get them, do not, and their spec sets
+ * `PULUMI_NODEJS_TRANSPILE_ONLY` instead. test/engine/faces.spec.ts type-checks them all, with
+ * the dynamic face's rendered program, in one tsc run.
+ */
+export const CHECKED_PROGRAMS = [
+  "examples/basic",
+  "examples/own-secret",
+  "examples/receiver",
+  "test/engine/projects/smoke",
+  "test/engine/projects/webhooks",
+  "scripts/reliability/projects/webhooks",
+];
+
 /** A project copied into `.work/engine/<name>`, with its own file backend. */
 export interface TestProject {
   dir: string;

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { dynamicFace, type Hook, nativeFace } from "../../scripts/rig/faces";
-import { linkPackage, ROOT, WORK } from "../support/engine";
+import { CHECKED_PROGRAMS, linkPackage, ROOT, WORK } from "../support/engine";
 
 /** Every feature of the neutral declaration, on one program. */
 const ALL: Hook[] = [
@@ -34,20 +34,35 @@ const ALL: Hook[] = [
 describe("scenario faces: the rendered programs", function () {
   this.timeout(120_000);
 
-  it("the dynamic face's TypeScript program type-checks against the package's declarations (the runs skip the check)", () => {
+  it("every TypeScript program the engine tests deploy type-checks in one tsc run: the dynamic face's, the examples', the test projects' (their runs skip the check)", () => {
     const dir = join(WORK, "faces-check", String(process.pid));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     try {
       const { files } = dynamicFace.render("faces-check", [...ALL, { ...(ALL[5] as Hook), name: "late", adoptLate: true }]);
+      const rendered = join(dir, "dynamic-face");
+      mkdirSync(rendered);
       for (const [file, text] of Object.entries({ ...dynamicFace.projectFiles("faces-check"), ...files }))
-        writeFileSync(join(dir, file), text);
+        writeFileSync(join(rendered, file), text);
+      // Each in a folder of its own (one tsc program), under one link to this checkout.
+      const checked = [rendered];
+      for (const source of CHECKED_PROGRAMS) {
+        const target = join(dir, source.replace(/\//g, "-"));
+        cpSync(join(ROOT, source), target, { recursive: true, filter: (p) => !p.includes("node_modules") });
+        checked.push(target);
+      }
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "faces-check", private: true }));
       linkPackage(dir);
-      writeFileSync(
-        join(dir, "tsconfig.check.json"),
-        JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noCheck: false, noEmit: true } }),
+      const options = JSON.parse(readFileSync(join(rendered, "tsconfig.json"), "utf8")) as { compilerOptions: object };
+      const sources = checked.flatMap((d) =>
+        (JSON.parse(readFileSync(join(d, "tsconfig.json"), "utf8")) as { files: string[] }).files.map((f) => join(d, f)),
       );
-      execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.check.json"], {
+      expect(sources.length, "every program's files").to.be.at.least(checked.length);
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { ...options.compilerOptions, noCheck: false, noEmit: true }, files: sources }),
+      );
+      execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], {
         cwd: dir,
         stdio: ["ignore", "inherit", "inherit"],
       });

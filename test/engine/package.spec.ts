@@ -131,6 +131,8 @@ describe("the packed package, installed into a fresh project outside the source 
           PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
           REKKO_API_KEY: emu.apiKey,
           REKKO_BASE_URL: emu.url,
+          // The test below type-checks this program with tsc, strict, as the consumer would.
+          PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         }),
       },
     );
