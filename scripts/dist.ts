@@ -46,6 +46,7 @@ import {
   type Target,
   version,
 } from "./dist-plugin";
+import { packPackage } from "./rig/pack";
 
 const SCHEMA = "provider/native/schema.json";
 const BUILD = join(ROOT, ".work", "dist", "build");
@@ -231,18 +232,11 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<Release> 
   copyFileSync(join(ROOT, "scripts", "dist-install.sh"), installScript);
   chmodSync(installScript, 0o755);
 
-  // The package's prepack/postpack (scripts/pack.js) without its prepare (a second tsc build:
-  // scripts/setup.sh has built dist/ already).
+  // The package's prepack (scripts/pack.js) without its prepare (a second tsc build:
+  // scripts/setup.sh has built dist/ already), on a staged copy: the tests beside this build read
+  // the checkout's package.json.
   say("npm package (npm pack)");
-  let npmName = "";
-  run("node", [join(ROOT, "scripts", "pack.js"), "before"]);
-  try {
-    npmName =
-      run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--silent"], { cwd: ROOT }).trim().split("\n").pop() ??
-      "";
-  } finally {
-    run("node", [join(ROOT, "scripts", "pack.js"), "after"]);
-  }
+  const npmName = packPackage(dir)[0]?.filename ?? "";
   const npmPackage = join(dir, npmName);
 
   say("SDKs (the toolchain's generators)");
