@@ -1,11 +1,21 @@
 import { execFile, execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import {
+  type ConfigMap,
+  type EngineEvent,
+  LocalWorkspace,
+  type OutputMap,
+  PulumiCommand,
+  type Stack,
+  type UpdateSummary,
+} from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 
 import type { LoggedRequest } from "../../provider/testing";
+
+export { packPackage } from "./pack";
 
 const execFileAsync = promisify(execFile);
 
@@ -132,7 +142,7 @@ export async function openProject(
   const pulumiCommand = await toolchainCommand();
   const envVars = engineEnv({ PULUMI_BACKEND_URL: `file://${backend}`, ...env });
   // The backend is new, so the stack is created (createOrSelectStack would first try to select it).
-  const stack = await LocalWorkspace.createStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars });
+  const stack = lean(await LocalWorkspace.createStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars }), backend);
   const printed: string[] = [];
   return {
     dir,
@@ -147,6 +157,79 @@ export async function openProject(
       }
     },
   };
+}
+
+/** The signature key the state marks a secret value with. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/**
+ * After each `up`, `refresh` and `destroy`, the Automation API runs three more CLI commands (or
+ * one): `pulumi stack history` for the operation's summary and, after an `up`, `pulumi stack
+ * output` twice (masked, then with secrets) for the outputs. A test project's stack answers the
+ * summary from the operation's own engine events (its summary event: the same result and
+ * resource changes) and the outputs with one `pulumi stack output --show-secrets`, an output
+ * being secret when the state (the file backend's checkpoint) stores it encrypted, as the masked
+ * run would print it `[secret]`. Everything else is the Automation API's.
+ */
+function lean(stack: Stack, backend: string): Stack {
+  const info = stack.info.bind(stack);
+  let last: UpdateSummary | undefined;
+  stack.info = async (showSecrets?: boolean) => {
+    const summary = last;
+    last = undefined;
+    return summary ?? info(showSecrets);
+  };
+  for (const op of ["up", "refresh", "destroy"] as const) {
+    const run = (stack[op] as (o?: { onEvent?: (e: EngineEvent) => void }) => Promise<unknown>).bind(stack);
+    (stack as unknown as Record<string, unknown>)[op] = (opts: { onEvent?: (e: EngineEvent) => void } = {}) => {
+      last = undefined;
+      const done = () => {
+        last = undefined;
+      };
+      return run({
+        ...opts,
+        onEvent: (event: EngineEvent) => {
+          const s = event.summaryEvent;
+          // The Automation API asks for the summary only after an operation that succeeded.
+          if (s)
+            last = {
+              kind: op === "up" ? "update" : op,
+              result: "succeeded",
+              resourceChanges: s.resourceChanges,
+            } as UpdateSummary;
+          opts.onEvent?.(event);
+        },
+      }).finally(done);
+    };
+  }
+  stack.outputs = async (): Promise<OutputMap> => {
+    const values = JSON.parse(
+      await pulumiCli(stack, ["stack", "output", "--json", "--show-secrets", "--stack", stack.name]),
+    ) as Record<string, unknown>;
+    const stored = storedStackOutputs(backend);
+    return Object.fromEntries(
+      Object.entries(values).map(([k, value]) => {
+        const v = stored[k];
+        return [k, { value, secret: typeof v === "object" && v !== null && SECRET_SIG in v }];
+      }),
+    );
+  };
+  return stack;
+}
+
+/** The stack resource's outputs as the file backend `backend` stores them (secrets encrypted). */
+function storedStackOutputs(backend: string): Record<string, unknown> {
+  const stacks = join(backend, ".pulumi", "stacks");
+  for (const project of existsSync(stacks) ? readdirSync(stacks) : []) {
+    const file = join(stacks, project, "dev.json");
+    if (!existsSync(file)) continue;
+    const checkpoint = JSON.parse(readFileSync(file, "utf8")) as {
+      checkpoint?: { latest?: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
+    };
+    const root = checkpoint.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
+    return root?.outputs ?? {};
+  }
+  return {};
 }
 
 /**
@@ -284,39 +367,4 @@ export async function nativeProject(
     ...config,
   });
   return project;
-}
-
-/**
- * `npm pack` of this checkout into `destination`, from a staged copy of what the package
- * holds (the manifest, README, the built `dist/`, the native plugin's files and the pack
- * script), so that packing never touches the checkout other tests are running from: `npm pack`
- * here would rebuild `dist/` (the `prepare` script) and put PulumiPlugin.yaml beside the demo's
- * Pulumi.yaml for a while. The staged copy runs the same `scripts/pack.js before` step. Returns
- * npm's `--json` answer.
- */
-export function packPackage(destination: string): { filename: string; files: { path: string }[] }[] {
-  const stage = join(WORK, "pack", `${process.pid}-${++seq}`);
-  rmSync(stage, { recursive: true, force: true });
-  mkdirSync(join(stage, "scripts"), { recursive: true });
-  mkdirSync(join(stage, "provider", "native"), { recursive: true });
-  try {
-    for (const f of ["package.json", "README.md"]) cpSync(join(ROOT, f), join(stage, f));
-    cpSync(join(ROOT, "scripts", "pack.js"), join(stage, "scripts", "pack.js"));
-    for (const f of ["PulumiPlugin.yaml", "schema.json"])
-      cpSync(join(ROOT, "provider", "native", f), join(stage, "provider", "native", f));
-    cpSync(join(ROOT, "dist"), join(stage, "dist"), {
-      recursive: true,
-      filter: (p) => !p.includes(`${join("dist", "release")}`),
-    });
-    execFileSync(process.execPath, [join(stage, "scripts", "pack.js"), "before"], { cwd: stage });
-    return JSON.parse(
-      execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", destination], {
-        cwd: stage,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      }),
-    ) as { filename: string; files: { path: string }[] }[];
-  } finally {
-    rmSync(stage, { recursive: true, force: true });
-  }
 }
