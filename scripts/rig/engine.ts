@@ -142,7 +142,10 @@ export async function openProject(
   const pulumiCommand = await toolchainCommand();
   const envVars = engineEnv({ PULUMI_BACKEND_URL: `file://${backend}`, ...env });
   // The backend is new, so the stack is created (createOrSelectStack would first try to select it).
-  const stack = lean(await LocalWorkspace.createStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars }), backend);
+  const stack = leanStack(
+    await LocalWorkspace.createStack({ stackName: "dev", workDir: dir }, { pulumiCommand, envVars }),
+    backend,
+  );
   const printed: string[] = [];
   return {
     dir,
@@ -171,7 +174,7 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
  * being secret when the state (the file backend's checkpoint) stores it encrypted, as the masked
  * run would print it `[secret]`. Everything else is the Automation API's.
  */
-function lean(stack: Stack, backend: string): Stack {
+export function leanStack(stack: Stack, backend: string): Stack {
   const info = stack.info.bind(stack);
   let last: UpdateSummary | undefined;
   stack.info = async (showSecrets?: boolean) => {

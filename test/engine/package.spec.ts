@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { WEBHOOK_RESOURCE_TYPE } from "../../provider/core/orphans";
 import { RekkoEmulator } from "../../provider/testing";
 import { webBundle } from "../support/bundle";
-import { apiCalls, engineEnv, packPackage, ROOT, toolchainCommand, toolchainDir } from "../support/engine";
+import { apiCalls, engineEnv, leanStack, packPackage, ROOT, toolchainCommand, toolchainDir } from "../support/engine";
 
 /**
  * The type token as users' states hold it, spelled out on purpose: the one test that pins the
@@ -123,18 +123,21 @@ describe("the packed package, installed into a fresh project outside the source 
     emu = await RekkoEmulator.start();
     execFileSync("mkdir", ["-p", join(dir, "state")]);
     const pulumiCommand = await toolchainCommand();
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "dev", workDir: project },
-      {
-        pulumiCommand,
-        envVars: engineEnv({
-          PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
-          REKKO_API_KEY: emu.apiKey,
-          REKKO_BASE_URL: emu.url,
-          // The test below type-checks this program with tsc, strict, as the consumer would.
-          PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-        }),
-      },
+    stack = leanStack(
+      await LocalWorkspace.createStack(
+        { stackName: "dev", workDir: project },
+        {
+          pulumiCommand,
+          envVars: engineEnv({
+            PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+            REKKO_API_KEY: emu.apiKey,
+            REKKO_BASE_URL: emu.url,
+            // The test below type-checks this program with tsc, strict, as the consumer would.
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+          }),
+        },
+      ),
+      join(dir, "state"),
     );
   });
   after(async () => {
@@ -310,9 +313,9 @@ describe("the packed package, installed into a fresh project outside the source 
     expect(installed.status, installed.stderr).to.equal(0);
 
     const pulumiCommand = await toolchainCommand();
-    const yamlStack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "dev", workDir: yaml },
-      { pulumiCommand, envVars: yamlEnv },
+    const yamlStack = leanStack(
+      await LocalWorkspace.createStack({ stackName: "dev", workDir: yaml }, { pulumiCommand, envVars: yamlEnv }),
+      join(dir, "yaml-state"),
     );
     await yamlStack.setAllConfig({ "rekko:apiKey": { value: emu.apiKey, secret: true }, "rekko:baseUrl": { value: emu.url } });
     let mark = emu.requests().length;
