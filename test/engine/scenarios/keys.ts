@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { keyFingerprint } from "../../../provider/core/fingerprint";
+import { maskKey } from "../../../provider/testing";
 import type { Hook } from "../../../scripts/rig/faces";
 import type { Run, Stage } from "../../../scripts/rig/stage";
 import type { Scenario } from "../../support/scenarios";
@@ -29,6 +30,15 @@ async function fingerprintOf(s: Stage, name: string): Promise<string | undefined
     .deployment.resources;
   const fp = resources.find((r) => r.urn === s.urn(name))?.outputs?.keyFingerprint as { plaintext?: string } | string | undefined;
   return typeof fp === "object" ? (JSON.parse(fp.plaintext ?? "null") as string) : fp;
+}
+
+/** A phrase of the key mismatch's detail (the lines below its one-line summary). */
+const KEY_MISMATCH_DETAIL = "To move the stack to another account";
+
+/** The CLI printed the key mismatch's detail once, and neither key. */
+function detailOnce(run: Run): void {
+  expect(run.stdout.split(KEY_MISMATCH_DETAIL).length - 1, "the detail once").to.equal(1);
+  for (const key of [KEY_A, KEY_B]) expect(run.stdout).to.not.include(key);
 }
 
 export const keys: Scenario[] = [
@@ -94,8 +104,56 @@ export const keys: Scenario[] = [
       await s.declare([hook(s, "b"), hook(s, "c"), hook(s, "d"), hook(s)]);
       const refused = await s.up({ fails: true });
       expect(refused.writes, "no write under the other key").to.deep.equal([]);
+      detailOnce(refused);
+      if (s.face.name === "native") {
+        // DiffConfig sees both keys and refuses before any resource step of the provider.
+        expect(refused.calls, "no API call at all").to.deep.equal([]);
+        expect(refused.output).to.include("ERR_REKKO_KEY_MISMATCH: The Rekko API key (rekko:apiKey) changed");
+        expect((await s.state()).webhooks.map((w) => w.name)).to.deep.equal(["a"]);
+      }
       await s.setKey(KEY_A);
+      const up = await s.up();
+      expect(up.counts).to.include({ created: 3 });
+      expect(
+        s.emu.webhooks().map((w) => w.key),
+        "every webhook under the original key",
+      ).to.deep.equal(Array(4).fill(maskKey(KEY_A)));
+      expect(await s.drift()).to.deep.equal([]);
+    },
+  },
+  {
+    name: "after a key switch left a new webhook under the new key, up refuses the held one; the documented recovery (destroy it with the new key, set the previous key back, up) ends with every webhook under the previous key",
+    cannot: {
+      native: "the native provider refuses a key switch in DiffConfig, before any create: no webhook is left under the new key",
+    },
+    emulator: TWO_ACCOUNTS,
+    async run(s) {
+      await s.declare([hook(s)]);
       await s.up();
+      await s.setKey(KEY_B);
+      await s.declare([hook(s), hook(s, "b")]);
+      // What an up racing its creates against the refusing diffs can leave (a dynamic provider sees
+      // one key only), made deterministic: b is created under the new key first.
+      await s.up({ target: ["b"] });
+      const held = () => s.emu.webhooks().map((w) => [w.url.split("/").pop(), w.key]);
+      expect(held()).to.have.deep.members([
+        ["a", maskKey(KEY_A)],
+        ["b", maskKey(KEY_B)],
+      ]);
+      const refused = await s.up({ fails: true });
+      expect(refused.output).to.include("ERR_REKKO_KEY_MISMATCH: Webhook wh-");
+      detailOnce(refused);
+      // The recovery of docs/KEYS.md.
+      await s.destroy({ flags: ["--target", s.urn("b")] });
+      expect(held()).to.deep.equal([["a", maskKey(KEY_A)]]);
+      await s.setKey(KEY_A);
+      const up = await s.up();
+      expect(up.counts).to.include({ created: 1 });
+      expect(held()).to.have.deep.members([
+        ["a", maskKey(KEY_A)],
+        ["b", maskKey(KEY_A)],
+      ]);
+      await s.refresh();
       expect(await s.drift()).to.deep.equal([]);
     },
   },
