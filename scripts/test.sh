@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: all set-up, then type-check, lint, and every test (unit, emulator, provider,
-# engine-level with the real Pulumi CLI). Exits non-zero on any failure.
+# `npm test`: all set-up, then lint, and every test (unit, emulator, provider, engine-level with
+# the real Pulumi CLI) with the type-check beside them. Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # Every Node process of the run (tsc, mocha's workers, and the programs, plugins and emulators the
@@ -9,11 +9,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # does, without it.
 export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$PWD/.work/node-compile-cache}"
 
-step "type-check (tsc --noEmit)"
-npx tsc -p tsconfig.json
-
 step "lint and format check (biome)"
 npx biome check .
+
+# The type-check runs beside the tests: before them it kept one core busy and the other idle.
+# Its errors print as soon as it ends; the run then fails after the tests.
+step "type-check (tsc --noEmit), beside the tests"
+typecheck_log="$PWD/.work/typecheck.log"
+mkdir -p .work
+npx tsc -p tsconfig.json >"$typecheck_log" 2>&1 &
+typecheck=$!
 
 # Spec files run in parallel worker processes (each file in one worker; workers take the next
 # file as they finish). Most engine specs wait on the CLI, the engine and their plugins as much
@@ -26,4 +31,21 @@ step "tests (mocha, $jobs spec files at a time)"
 npx mocha --parallel --jobs "$jobs" \
   "test/engine/**/*.spec.ts" "test/native/**/*.spec.ts" "test/release/**/*.spec.ts" "test/reliability/**/*.spec.ts" \
   "test/core/**/*.spec.ts" "test/dynamic/**/*.spec.ts" "test/pulumi/**/*.spec.ts" "test/receiver/**/*.spec.ts" \
-  "test/testing/**/*.spec.ts" "test/cli/**/*.spec.ts" "test/scripts/**/*.spec.ts" "$@"
+  "test/testing/**/*.spec.ts" "test/cli/**/*.spec.ts" "test/scripts/**/*.spec.ts" "$@" &
+tests=$!
+# A TERM to this script ends both (an interrupt from the terminal reaches them directly).
+trap 'kill -TERM "$tests" "$typecheck" 2>/dev/null' TERM
+typecheck_status=0
+wait "$typecheck" || typecheck_status=$?
+if ((typecheck_status)); then
+  cat "$typecheck_log" >&2
+  echo "npm test: the type-check failed (above); the tests go on, and npm test fails after them" >&2
+fi
+tests_status=0
+wait "$tests" || tests_status=$?
+if ((typecheck_status)); then
+  step "type-check (tsc --noEmit) failed"
+  cat "$typecheck_log" >&2
+  exit "$typecheck_status"
+fi
+exit "$tests_status"
