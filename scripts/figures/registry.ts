@@ -17,10 +17,27 @@ import { fromCode, measured, type Registry } from "./sources";
 
 const seconds = (s: number) => `${s.toFixed(s < 100 ? 1 : 0)} s`;
 const load = (x: number | undefined) => (x === undefined ? "unknown" : x.toFixed(2));
+/** With several runs: how many, and each one's time. */
+const spread = (runs: { seconds: number }[] | undefined) =>
+  runs && runs.length > 1
+    ? ` (the median of ${runs.length} runs on fresh clones, one after the other: ${runs.map((x) => seconds(x.seconds)).join(", ")})`
+    : "";
+
+/** One `.ci/run` on a fresh clone. */
+export interface CiRun {
+  seconds: number;
+  tests: { passing: number; pending: number; failing: number };
+  exitCode: number;
+  loadAtStart: number;
+  loadAtEnd: number;
+}
 
 /** `npm test` through `.ci/run` on a fresh clone, then `npm run demo` there (`npm run measure -- ci`). */
 export interface CiData {
+  /** The run's time; with several runs, their median. */
   seconds: number;
+  /** Each run, when there were several (`--runs N`). */
+  runs?: CiRun[];
   /** Mocha's summary: passing, pending and failing tests. */
   tests: { passing: number; pending: number; failing: number };
   exitCode: number;
@@ -123,7 +140,7 @@ export const REGISTRY: Registry = {
   ),
   ci: measured<CiData>("`npm test` through `.ci/run` on a fresh clone, then `npm run demo`", "npm run measure -- ci", {
     "": (r) =>
-      `took ${seconds(r.data.seconds)}, \`npm ci\` included, for ${r.data.tests.passing} passing tests` +
+      `took ${seconds(r.data.seconds)}${spread(r.data.runs)}, \`npm ci\` included, for ${r.data.tests.passing} passing tests` +
       `${r.data.tests.pending ? ` (${r.data.tests.pending} pending)` : ""}${r.data.exitCode ? `, and FAILED (exit ${r.data.exitCode}, ${r.data.tests.failing} failing)` : ""} ` +
       `(${stamp(r)}; ${machine(r.data)})`,
     demo: (r) =>
