@@ -10,7 +10,8 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 type Props = Record<string, unknown>;
 
-function isSecretEnvelope(value: unknown): value is { value?: unknown } {
+/** A value wrapped as a secret: in the provider protocol, and as the engine stores it in a state. */
+export function isSecretEnvelope(value: unknown): value is { value?: unknown } {
   return typeof value === "object" && value !== null && (value as Props)[SIG_KEY] === SECRET_SIG;
 }
 

@@ -13,6 +13,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 
+import { isSecretEnvelope } from "../../provider/native/protocol";
 import type { LoggedRequest } from "../../provider/testing";
 
 export { packPackage } from "./pack";
@@ -162,9 +163,6 @@ export async function openProject(
   };
 }
 
-/** The signature key the state marks a secret value with. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
 /**
  * After each `up`, `refresh` and `destroy`, the Automation API runs three more CLI commands (or
  * one): `pulumi stack history` for the operation's summary and, after an `up`, `pulumi stack
@@ -177,19 +175,11 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export function leanStack(stack: Stack, backend: string): Stack {
   const info = stack.info.bind(stack);
   let last: UpdateSummary | undefined;
-  stack.info = async (showSecrets?: boolean) => {
-    const summary = last;
-    last = undefined;
-    return summary ?? info(showSecrets);
-  };
+  stack.info = async (showSecrets?: boolean) => last ?? info(showSecrets);
   for (const op of ["up", "refresh", "destroy"] as const) {
     const run = (stack[op] as (o?: { onEvent?: (e: EngineEvent) => void }) => Promise<unknown>).bind(stack);
-    (stack as unknown as Record<string, unknown>)[op] = (opts: { onEvent?: (e: EngineEvent) => void } = {}) => {
-      last = undefined;
-      const done = () => {
-        last = undefined;
-      };
-      return run({
+    (stack as unknown as Record<string, unknown>)[op] = (opts: { onEvent?: (e: EngineEvent) => void } = {}) =>
+      run({
         ...opts,
         onEvent: (event: EngineEvent) => {
           const s = event.summaryEvent;
@@ -202,37 +192,36 @@ export function leanStack(stack: Stack, backend: string): Stack {
             } as UpdateSummary;
           opts.onEvent?.(event);
         },
-      }).finally(done);
-    };
+      }).finally(() => {
+        last = undefined;
+      });
   }
   stack.outputs = async (): Promise<OutputMap> => {
     const values = JSON.parse(
       await pulumiCli(stack, ["stack", "output", "--json", "--show-secrets", "--stack", stack.name]),
     ) as Record<string, unknown>;
-    const stored = storedStackOutputs(backend);
-    return Object.fromEntries(
-      Object.entries(values).map(([k, value]) => {
-        const v = stored[k];
-        return [k, { value, secret: typeof v === "object" && v !== null && SECRET_SIG in v }];
-      }),
-    );
+    const resources = (storedDeployment(backend).deployment.resources ?? []) as {
+      type: string;
+      outputs?: Record<string, unknown>;
+    }[];
+    const stored = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+    return Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: isSecretEnvelope(stored[k]) }]));
   };
   return stack;
 }
 
-/** The stack resource's outputs as the file backend `backend` stores them (secrets encrypted). */
-function storedStackOutputs(backend: string): Record<string, unknown> {
+/**
+ * What the file backend `backend` stores for stack `dev` of `project` (of its only project when
+ * not given), read with no CLI run: the checkpoint file's text (secrets encrypted) and its
+ * deployment (empty before the first operation).
+ */
+export function storedDeployment(backend: string, project?: string): { text: string; deployment: Record<string, unknown> } {
   const stacks = join(backend, ".pulumi", "stacks");
-  for (const project of existsSync(stacks) ? readdirSync(stacks) : []) {
-    const file = join(stacks, project, "dev.json");
-    if (!existsSync(file)) continue;
-    const checkpoint = JSON.parse(readFileSync(file, "utf8")) as {
-      checkpoint?: { latest?: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
-    };
-    const root = checkpoint.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
-    return root?.outputs ?? {};
-  }
-  return {};
+  const name = project ?? (existsSync(stacks) ? readdirSync(stacks)[0] : undefined);
+  const file = name ? join(stacks, name, "dev.json") : "";
+  const text = file && existsSync(file) ? readFileSync(file, "utf8") : "{}";
+  const checkpoint = (JSON.parse(text) as { checkpoint?: { latest?: Record<string, unknown> } }).checkpoint;
+  return { text, deployment: checkpoint?.latest ?? {} };
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RekkoClient } from "../../provider/core/client";
 import type { RekkoEventType } from "../../provider/core/events";
@@ -17,7 +17,7 @@ import { sameWebhookUrl } from "../../provider/core/urls";
 import { verifySignature } from "../../provider/receiver/signature";
 import { type DeliveryReport, type EmulatorOptions, type LoggedRequest, RekkoEmulator } from "../../provider/testing";
 import { type CliResult, orphansCli, type RunOptions, resourceCounts, spawnPulumi } from "./cli";
-import { apiCalls, apiRequests, engineEnv, linkPackage, linkPlugin, WORK } from "./engine";
+import { apiCalls, apiRequests, engineEnv, linkPackage, linkPlugin, storedDeployment, WORK } from "./engine";
 import type { Face, Hook, Rendered } from "./faces";
 import { findLeaks } from "./harness";
 import { Receiver } from "./receiver";
@@ -312,10 +312,7 @@ export class Stage {
    * the pending operations.
    */
   async state(): Promise<StateView> {
-    const file = join(this.dir, ".state", ".pulumi", "stacks", PROJECT, "dev.json");
-    const text = existsSync(file) ? readFileSync(file, "utf8") : "{}";
-    const checkpoint = (JSON.parse(text) as { checkpoint?: { latest?: Record<string, unknown> } }).checkpoint;
-    const deployment = checkpoint?.latest ?? {};
+    const { text, deployment } = storedDeployment(join(this.dir, ".state"), PROJECT);
     const resources = (deployment.resources ?? []) as {
       type: string;
       urn: string;
