@@ -33,9 +33,22 @@ export const localReceiverProvider: pulumi.dynamic.ResourceProvider = {
       cwd: path.dirname(server),
     });
     child.unref();
-    for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!fs.existsSync(portFile)) throw new Error(`the demo receiver did not start (see ${server})`);
-    const port = fs.readFileSync(portFile, "utf8").trim();
+    // The port, once the receiver listens: until the file holds a port number (a receiver that
+    // wrote it in place can be read empty) it is read again.
+    const listening = (): string | undefined => {
+      try {
+        const text = fs.readFileSync(portFile, "utf8");
+        return /^[1-9][0-9]{0,4}\n?$/.test(text) ? text.trim() : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    let port = listening();
+    for (let i = 0; i < 200 && port === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      port = listening();
+    }
+    if (port === undefined) throw new Error(`the demo receiver did not start within 20 s (see ${server})`);
     return {
       id: `receiver-${child.pid}`,
       outs: { url: `http://127.0.0.1:${port}/rekko`, pid: child.pid, dir, logFile, acceptedSecrets: inputs.acceptedSecrets },

@@ -2,7 +2,7 @@
 // deliveries with a Node receiver (createNodeReceiver). Accepted secrets are re-read from a file on every
 // request, so a rotation (which rewrites the file) applies at once. Every delivery is
 // appended to a JSON-lines log. Usage: node receiverServer.js SECRETS_FILE LOG_FILE PORT_FILE
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeReceiver } from "../receiver/node";
@@ -27,7 +27,11 @@ const server = createServer((req, res) => {
   });
   rekko.handle(req, res);
 });
-server.listen(0, "127.0.0.1", () => writeFileSync(portFile, String((server.address() as AddressInfo).port)));
+// The port file appears whole (written aside, then renamed): LocalReceiver reads it as soon as it exists.
+server.listen(0, "127.0.0.1", () => {
+  writeFileSync(`${portFile}.tmp`, String((server.address() as AddressInfo).port));
+  renameSync(`${portFile}.tmp`, portFile);
+});
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
@@ -54,5 +54,38 @@ describe("LocalReceiver: delete signals only its own receiver", function () {
     for (let i = 0; i < 50 && alive(outs.pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(outs.pid), "the receiver stopped").to.equal(false);
     expect(existsSync(join(dir, "secrets.json"))).to.equal(false);
+  });
+});
+
+describe("LocalReceiver: create answers with the port the receiver listens on", function () {
+  this.timeout(30_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "rekko-receiver-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("waits while the port file exists but is still empty, as a receiver writing it in place leaves it", async () => {
+    // A receiver that creates its port file, writes the port only 500 ms later, then listens.
+    const server = join(dir, "slow-server.js");
+    writeFileSync(
+      server,
+      [
+        'const fs = require("node:fs"), http = require("node:http");',
+        "const portFile = process.argv[4];",
+        'fs.writeFileSync(portFile, "");',
+        "const s = http.createServer((q, r) => r.writeHead(401).end());",
+        's.listen(0, "127.0.0.1", () => setTimeout(() => fs.writeFileSync(portFile, String(s.address().port)), 500));',
+        'process.on("SIGTERM", () => process.exit(0));',
+      ].join("\n"),
+    );
+    const created = await provider.create?.({ dir, acceptedSecrets: ["a-secret-of-sixteen-chars"], serverScript: server });
+    const outs = created?.outs as { pid: number; url: string };
+    try {
+      expect(outs.url).to.match(/^http:\/\/127\.0\.0\.1:[1-9][0-9]*\/rekko$/);
+      expect((await fetch(outs.url, { method: "POST", body: "{}" })).status).to.equal(401);
+    } finally {
+      process.kill(outs.pid, "SIGKILL");
+    }
   });
 });
