@@ -56,11 +56,19 @@ export interface SpawnOptions extends RunOptions {
  * finish (a provider orphaned by SIGKILL), then are killed and named in `lingering`.
  */
 export function spawnPulumi(args: string[], options: SpawnOptions): Promise<CliResult> {
+  return spawnTracked(join(toolchainDir(), "pulumi"), args, options);
+}
+
+/** {@link spawnPulumi} for any command (`file`): the rig's process tracking, on its own. */
+export function spawnTracked(file: string, args: string[], options: SpawnOptions): Promise<CliResult> {
   const started = Date.now();
+  // Every process the CLI starts inherits this mark, so that one started just before the CLI
+  // was killed (and so never seen as its descendant) is still found after it exits.
+  const mark = `${process.pid}-${++spawned}-${started}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(join(toolchainDir(), "pulumi"), args, {
+    const child = spawn(file, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, [MARK]: mark },
       stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });
@@ -68,6 +76,7 @@ export function spawnPulumi(args: string[], options: SpawnOptions): Promise<CliR
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.stdin.on("error", () => {}); // a command may exit without reading its input
     child.stdin.end(options.input ?? "");
     // The language host and the provider start process groups of their own: track every
     // descendant while the CLI runs, so none outlives the run unnoticed.
@@ -76,6 +85,7 @@ export function spawnPulumi(args: string[], options: SpawnOptions): Promise<CliR
     const timer = setTimeout(
       () => {
         descendants(child.pid, family);
+        marked(mark, family);
         killProcesses(family);
         killGroup(child.pid);
       },
@@ -90,6 +100,7 @@ export function spawnPulumi(args: string[], options: SpawnOptions): Promise<CliR
       const exitedAt = Date.now();
       clearTimeout(timer);
       clearInterval(watch);
+      marked(mark, family);
       void settle(child.pid, family, options.lingerMs ?? 10_000).then((lingering) => {
         const stdout = Buffer.concat(out).toString("utf8");
         const stderr = Buffer.concat(err).toString("utf8");
@@ -100,6 +111,10 @@ export function spawnPulumi(args: string[], options: SpawnOptions): Promise<CliR
     options.onStart?.(child);
   });
 }
+
+/** The environment variable that marks the processes of one {@link spawnPulumi} run. */
+const MARK = "PULUMI_REKKO_RIG_CLI";
+let spawned = 0;
 
 /** Runs the built orphans CLI (dist/provider/cli/orphans.js) as a user would. */
 export function orphansCli(
@@ -214,6 +229,33 @@ function descendants(root: number | undefined, family: Map<number, string>): voi
   }
 }
 
+/**
+ * Adds every live process whose environment carries `mark` to `family`: those the CLI started
+ * and left behind, including any reparented before {@link descendants} saw it.
+ */
+function marked(mark: string, family: Map<number, string>): void {
+  const entry = `${MARK}=${mark}\0`;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc");
+  } catch {
+    return;
+  }
+  for (const name of pids) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid || family.has(pid)) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, "latin1");
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!environ.includes(entry)) continue;
+    const st = procStat(pid);
+    if (st) family.set(pid, `${st.start}:${st.name}`);
+  }
+}
+
 function alive(pid: number, id: string): boolean {
   const st = procStat(pid);
   return st !== undefined && st.start === id.split(":")[0];
@@ -223,10 +265,11 @@ function alive(pid: number, id: string): boolean {
 function killProcesses(family: Map<number, string>): string[] {
   const killed: string[] = [];
   for (const [pid, id] of family) {
-    if (!alive(pid, id)) continue;
+    const st = procStat(pid);
+    if (!st || st.start !== id.split(":")[0]) continue; // gone, or the pid is another process's now
     try {
       process.kill(pid, "SIGKILL");
-      killed.push(`${pid} ${id.split(":").slice(1).join(":")}`);
+      killed.push(`${pid} ${st.name}`); // the name now: it may have exec'd since it was seen
     } catch {
       // already gone
     }

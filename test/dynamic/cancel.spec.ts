@@ -36,6 +36,7 @@ describe("RekkoWebhook: Ctrl-C and a killed CLI end the dynamic provider's retri
     expect(r.exitMs, `up ended ${r.exitMs} ms after Ctrl-C (the next retry was 30 s away)`).to.be.below(20_000);
     expect(r.output).to.include("ERR_REKKO_CANCELLED");
     expect(r.providersGoneMs, "the provider outlived the CLI").to.not.equal(undefined);
+    expect(r.lingering, "a process the CLI started outlived it").to.deep.equal([]);
     expect(apiCalls(emu, mark), "one list per unanswered create, no POST again").to.deep.equal([
       "GET /v1/webhooks",
       "GET /v1/webhooks",

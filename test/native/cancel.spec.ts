@@ -32,6 +32,7 @@ describe("native provider: Ctrl-C stops the retries; a killed CLI leaves no plug
     expect(r.exitMs, `up ended ${r.exitMs} ms after Ctrl-C (the next retry was 30 s away)`).to.be.below(20_000);
     expect(r.output).to.include("ERR_REKKO_CANCELLED");
     expect(r.providersGoneMs, "the plugin outlived the CLI").to.not.equal(undefined);
+    expect(r.lingering, "a process the CLI started outlived it").to.deep.equal([]);
     expect(posts(), "no POST was sent again").to.equal(2);
     expect(emu.webhooks()).to.deep.equal([]);
   });

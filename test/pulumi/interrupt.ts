@@ -2,11 +2,12 @@
  * Interrupting a real `pulumi up` and watching the provider processes it started: what the
  * cancellation specs of both faces share.
  */
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RekkoEmulator } from "../../provider/testing";
-import { pulumiCli, type TestProject, toolchainDir } from "../support/engine";
+import { spawnPulumi } from "../../scripts/rig/cli";
+import { pulumiCli, type TestProject } from "../support/engine";
 
 /** Live processes whose command line matches `pattern` and whose working directory is `dir` (Linux /proc). */
 export function processesIn(dir: string, pattern: RegExp): number[] {
@@ -49,32 +50,36 @@ export interface Interrupted {
   providers: number[];
   /** ms from the CLI's exit until every one of them was gone, or undefined when some outlived `boundMs`. */
   providersGoneMs: number | undefined;
+  /**
+   * Processes the CLI started that were still alive a second after `boundMs` (then killed): a
+   * language host left by a killed CLI does not exit on its own.
+   */
+  lingering: string[];
 }
 
 /**
- * Runs `pulumi up --yes --skip-preview` in the project; once `ready()` holds and a provider
- * process matching `provider` runs, sends `signals` to the CLI (`gapMs` apart); then waits for
- * the CLI to exit and up to `boundMs` for the provider processes to end.
+ * Runs `pulumi up --yes --skip-preview` in the project (through the rig, which tracks every
+ * process the CLI starts); once `ready()` holds and a provider process matching `provider`
+ * runs, sends `signals` to the CLI (`gapMs` apart); then waits for the CLI to exit and up to
+ * `boundMs` for the provider processes to end. What the CLI left running after that is killed.
  */
 export async function interruptUp(
   project: TestProject,
   provider: RegExp,
   options: { ready: () => boolean; signals: NodeJS.Signals[]; gapMs?: number; boundMs: number },
 ): Promise<Interrupted> {
-  const ws = project.stack.workspace;
-  const child = spawn(join(toolchainDir(), "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive"], {
+  let child: ChildProcess | undefined;
+  const run = spawnPulumi(["up", "--yes", "--skip-preview", "--non-interactive"], {
     cwd: project.dir,
-    env: { ...process.env, ...ws.envVars },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: project.stack.workspace.envVars,
+    lingerMs: options.boundMs + 1000,
+    onStart: (c) => {
+      child = c;
+    },
   });
-  let output = "";
-  child.stdout.on("data", (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    output += c.toString();
-  });
-  const exited = new Promise<number | string | null>((resolve) => child.on("close", (code, signal) => resolve(code ?? signal)));
+  const cli = child as ChildProcess | undefined;
+  if (!cli) throw new Error("the CLI did not start");
+  const exited = new Promise<void>((resolve) => cli.once("close", () => resolve()));
   const providers = new Set<number>();
   const seen = () => {
     for (const pid of processesIn(project.dir, provider)) providers.add(pid);
@@ -84,15 +89,23 @@ export async function interruptUp(
   const signalled = Date.now();
   for (const [i, signal] of options.signals.entries()) {
     if (i > 0) await sleep(options.gapMs ?? 1000);
-    child.kill(signal);
+    cli.kill(signal);
   }
-  const exit = await exited;
+  await exited;
   const exitMs = Date.now() - signalled;
   seen();
   const gone = () => [...providers].every((pid) => !processesIn(project.dir, provider).includes(pid));
   const closed = Date.now();
   const providersGoneMs = (await within(options.boundMs, gone)) ? Date.now() - closed : undefined;
-  return { output, exit, exitMs, providers: [...providers], providersGoneMs };
+  const result = await run;
+  return {
+    output: result.stdout + result.stderr,
+    exit: result.code ?? result.signal,
+    exitMs,
+    providers: [...providers],
+    providersGoneMs,
+    lingering: result.lingering,
+  };
 }
 
 /**
