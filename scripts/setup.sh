@@ -33,11 +33,4 @@ if [[ -z "${built_by_install:-}" ]]; then
   bash scripts/build.sh
 fi
 
-# The plugin cache the tests and the demo use (the random plugin is installed there).
-export PULUMI_HOME="${PULUMI_HOME:-$root/.work/pulumi-home}"
-if [[ -z "${PULUMI_REKKO_TOOLCHAIN:-}" ]]; then
-  step "Pulumi toolchain (cached after the first build)"
-  PULUMI_REKKO_TOOLCHAIN="$(bash toolchain/install.sh | tail -n 1)"
-  export PULUMI_REKKO_TOOLCHAIN
-fi
-export PATH="$PULUMI_REKKO_TOOLCHAIN:$PATH"
+source scripts/toolchain-env.sh
