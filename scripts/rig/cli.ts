@@ -112,7 +112,7 @@ export function spawnTracked(file: string, args: string[], options: SpawnOptions
   });
 }
 
-/** The environment variable that marks the processes of one {@link spawnPulumi} run. */
+/** The environment variable that marks the processes of one {@link spawnTracked} run. */
 const MARK = "PULUMI_REKKO_RIG_CLI";
 let spawned = 0;
 
